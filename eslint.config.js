@@ -1,0 +1,10 @@
+import neostandard from 'neostandard'
+
+export default [
+  ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'test/artifacts/**', '.tap/**'] }),
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error'
+    }
+  }
+]

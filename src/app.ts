@@ -1,0 +1,60 @@
+// Builds the Fastify app: plugins first (errors, redis, queue, telegram,
+// auth, worker), then routes. No listen here — server.ts does that — so tests
+// build isolated instances.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { LoggerOptions } from 'pino'
+import type { Config } from './config.ts'
+import errors from './plugins/errors.ts'
+import redis from './plugins/redis.ts'
+import queue from './plugins/queue.ts'
+import telegram, { type TelegramTarget } from './plugins/telegram.ts'
+import auth from './plugins/auth.ts'
+import worker from './plugins/worker.ts'
+import sendRoutes from './routes/send.ts'
+import messageRoutes from './routes/messages.ts'
+import healthRoutes from './routes/health.ts'
+
+export interface AppOptions {
+  config: Config
+  redisUrl: string
+  telegram: TelegramTarget
+  adminToken: string
+  logger?: LoggerOptions | false
+}
+
+/** pino options: secrets never reach a log line. */
+export function loggerOptions (config: Config): LoggerOptions {
+  return {
+    level: config.LOG_LEVEL,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', '*.token', '*.TELEGRAM_BOT_TOKEN', '*.ADMIN_TOKEN', '*.SERVICE_TOKEN', '*.TELEGRAM_WEBHOOK_SECRET', '*.secret_token'],
+      censor: '[redacted]'
+    }
+  }
+}
+
+export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
+  const c = o.config
+  const app = Fastify({
+    logger: o.logger === undefined ? loggerOptions(c) : o.logger,
+    bodyLimit: c.BODY_LIMIT,
+    disableRequestLogging: c.LOG_LEVEL !== 'debug' && c.LOG_LEVEL !== 'trace',
+    ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: false, useDefaults: true } },
+    forceCloseConnections: true
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  await app.register(errors)
+  await app.register(redis, { url: o.redisUrl })
+  await app.register(queue, { config: c })
+  await app.register(telegram, { config: c, target: o.telegram })
+  await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
+  if (c.ROLE !== 'api') await app.register(worker, { config: c, url: o.redisUrl })
+
+  await app.register(healthRoutes)
+  if (c.ROLE !== 'worker') {
+    await app.register(sendRoutes, { config: c })
+    await app.register(messageRoutes)
+  }
+  return app
+}

@@ -1,0 +1,103 @@
+// The only module that reads process.env. Every variable is declared once in
+// EnvSchema (type, default, description); loadConfig validates and converts it
+// and fails with one line naming the variable and the expected form.
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const Bool = (def: boolean, description: string) => Type.Boolean({ default: def, description })
+const Int = (def: number, description: string, min = 0, max?: number) =>
+  Type.Integer({ default: def, minimum: min, ...(max === undefined ? {} : { maximum: max }), description })
+const Num = (def: number, description: string, min = 0) => Type.Number({ default: def, minimum: min, description })
+const Str = (description: string, extra: Record<string, unknown> = {}) => Type.Optional(Type.String({ description, ...extra }))
+
+export const EnvSchema = Type.Object({
+  PORT: Int(3000, 'HTTP port', 0, 65535),
+  HOST: Type.String({ default: '0.0.0.0', description: 'HTTP listen address' }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level' }),
+  ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'api, worker or all (both in one process)' }),
+
+  REDIS_URL: Str('redis://host:port/db; unset: start a local redis-server under ./data/redis', { pattern: '^rediss?://' }),
+  REDIS_PREFIX: Type.String({ default: 'tg', pattern: '^[A-Za-z0-9_.-]+$', description: 'key prefix; all keys live under the hash tag {prefix}' }),
+  REDIS_DATA_DIR: Type.String({ default: './data/redis', description: 'data dir of the local redis-server (only when REDIS_URL is unset)' }),
+
+  TELEGRAM_BOT_TOKEN: Str('bot token; unset: sandbox mode with the built-in Bot API emulator', { pattern: '^\\d+:[A-Za-z0-9_-]+$' }),
+  TELEGRAM_API_URL: Type.String({ default: 'https://api.telegram.org', pattern: '^https?://', description: 'Bot API server base URL' }),
+  TELEGRAM_CHAT_ID: Str('default admin chat for booking notifications (integer or @channel)', { pattern: '^(-?\\d+|@[A-Za-z0-9_]{4,})$' }),
+  TELEGRAM_WEBHOOK_URL: Str('public webhook URL', { pattern: '^https?://' }),
+  TELEGRAM_WEBHOOK_SECRET: Str('secret_token for the webhook (1-256 of A-Z a-z 0-9 _ -)', { pattern: '^[A-Za-z0-9_-]{1,256}$' }),
+  TELEGRAM_API_TIMEOUT: Num(30, 'Bot API request timeout, seconds', 0.1),
+  TELEGRAM_CONNECTION_POOL_SIZE: Int(10, 'HTTP connections to the Bot API', 1, 1000),
+  TELEGRAM_MAX_RETRIES: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'alias of QUEUE_DEFAULT_ATTEMPTS kept for old deployments' })),
+  TELEGRAM_RETRY_BACKOFF_FACTOR: Num(2, 'exponential backoff factor', 1),
+  TELEGRAM_RATE_LIMIT_REQUESTS: Int(30, 'global sends per window (all workers)', 1, 1000),
+  TELEGRAM_RATE_LIMIT_WINDOW: Num(1, 'global rate window, seconds', 0.001),
+  TELEGRAM_CHAT_RATE_INTERVAL: Int(1000, 'min ms between two sends to one chat', 0),
+  TELEGRAM_GROUP_RATE_PER_MINUTE: Int(20, 'sends per minute to one group/channel', 1),
+  TELEGRAM_QUEUE_NAME: Type.String({ default: 'queue', pattern: '^[A-Za-z0-9_.-]+$', description: 'queue key name' }),
+  TELEGRAM_DLQ_NAME: Type.String({ default: 'dlq', pattern: '^[A-Za-z0-9_.-]+$', description: 'dead-letter key name' }),
+  TELEGRAM_ENABLE_QUEUE: Bool(true, 'false: /send delivers synchronously, like queue:false'),
+  TELEGRAM_ENABLE_WEBHOOKS: Bool(true, 'accept webhook updates (false: long-poll getUpdates)'),
+  TELEGRAM_ENABLE_METRICS: Bool(true, 'serve /metrics'),
+
+  QUEUE_MAX_CONCURRENT_JOBS: Int(5, 'parallel sends per worker process', 1, 1000),
+  QUEUE_DEFAULT_ATTEMPTS: Int(5, 'delivery attempts per message', 1, 100),
+  QUEUE_BACKOFF_DELAY: Int(2000, 'first retry delay, ms', 1),
+  QUEUE_BACKOFF_MAX: Int(900000, 'longest retry delay, ms', 1),
+  QUEUE_LEASE_MS: Int(30000, 'in-flight lease; a dead worker\'s message returns after it', 1000),
+  MESSAGE_TTL: Int(86400, 'default message time-to-live, seconds', 1),
+  MESSAGE_LOG_RETENTION: Int(604800, 'how long finished messages stay readable, seconds', 60),
+  DELIVERY_GUARANTEE: Type.Union([Type.Literal('at-least-once'), Type.Literal('at-most-once')], { default: 'at-least-once', description: 'what to do when a send may or may not have reached Telegram' }),
+  BREAKER_RESET_MS: Int(5000, 'how long the breaker stays open before a probe', 100),
+  BREAKER_ERROR_PERCENT: Int(50, 'failure percentage that opens the breaker', 1, 100),
+  BREAKER_VOLUME: Int(10, 'minimum calls in the window before the breaker may open', 1),
+
+  ADMIN_TOKEN: Str('bearer token for admin routes (required in live mode)', { minLength: 16 }),
+  SERVICE_TOKEN: Str('bearer token for send routes', { minLength: 16 }),
+  DEFAULT_LANGUAGE: Type.String({ default: 'ru', pattern: '^[a-z]{2}$', description: 'template language when none is given' }),
+  DEFAULT_TIMEZONE: Type.String({ default: 'Europe/Moscow', description: 'IANA timezone for dates in templates' }),
+  BODY_LIMIT: Int(1048576, 'JSON body limit, bytes', 1024)
+}, { additionalProperties: true })
+
+export type Env = Static<typeof EnvSchema>
+
+export interface Config extends Env {
+  sandbox: boolean
+  attempts: number
+}
+
+export class ConfigError extends Error {
+  code = 'CONFIG_INVALID'
+}
+
+function expected (schema: TSchema): string {
+  if (schema.anyOf) return `one of ${(schema.anyOf as TSchema[]).map(s => String(s.const)).join(', ')}`
+  const parts: string[] = [schema.type === 'integer' ? 'an integer' : schema.type === 'number' ? 'a number' : schema.type === 'boolean' ? 'true or false' : 'a string']
+  if (schema.minimum !== undefined) parts.push(`>= ${schema.minimum}`)
+  if (schema.maximum !== undefined) parts.push(`<= ${schema.maximum}`)
+  if (schema.pattern) parts.push(`matching ${schema.pattern}`)
+  if (schema.minLength) parts.push(`of at least ${schema.minLength} characters`)
+  return parts.join(' ')
+}
+
+/** Validates and converts the environment. Empty strings count as unset. */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = env[key]
+    if (v !== undefined && v !== '') raw[key] = v
+  }
+  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw))
+  const first = Value.Errors(EnvSchema, converted).First()
+  if (first) {
+    const name = first.path.split('/')[1] ?? first.path
+    const schema = (EnvSchema.properties as Record<string, TSchema>)[name]
+    const shown = name.endsWith('TOKEN') || name.endsWith('SECRET') ? '(hidden)' : JSON.stringify(env[name])
+    throw new ConfigError(`invalid ${name}=${shown}: expected ${schema ? expected(schema) : first.message}`)
+  }
+  const parsed = converted as Env
+  return {
+    ...parsed,
+    sandbox: parsed.TELEGRAM_BOT_TOKEN === undefined,
+    attempts: parsed.TELEGRAM_MAX_RETRIES ?? parsed.QUEUE_DEFAULT_ATTEMPTS
+  }
+}

@@ -1,0 +1,57 @@
+// The one error handler. 4xx: the message goes to the client as
+// {error, message, details} naming each bad field. Redis unavailable: 503 with
+// Retry-After. Anything else: logged, and the client gets a bare 500.
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import { InputError, type FieldError } from '../input-error.ts'
+import { QueueUnavailableError } from '../queue/errors.ts'
+
+interface AjvIssue { instancePath: string, message?: string, params?: Record<string, unknown> }
+
+function fieldOf (context: string | undefined, issue: AjvIssue): string {
+  const path = issue.instancePath.split('/').filter(Boolean).join('.')
+  const extra = issue.params?.additionalProperty ?? issue.params?.missingProperty
+  return [context ?? 'body', path, typeof extra === 'string' ? extra : ''].filter(Boolean).join('.')
+}
+
+function describe (issue: AjvIssue): string {
+  if (issue.params?.additionalProperty !== undefined) return 'is not a known field'
+  if (issue.params?.missingProperty !== undefined) return 'is required'
+  return issue.message ?? 'is invalid'
+}
+
+export default fp(async function errors (app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err.validation) {
+      const seen = new Set<string>()
+      const details: FieldError[] = []
+      for (const issue of err.validation as AjvIssue[]) {
+        const field = fieldOf(err.validationContext, issue)
+        // a union reports each branch; one line per field is clearer
+        if (seen.has(field)) continue
+        seen.add(field)
+        details.push({ field, message: describe(issue) })
+      }
+      const message = details.map(d => `${d.field} ${d.message}`).join('; ')
+      return reply.code(400).send({ error: 'Bad Request', message, details })
+    }
+    if (err instanceof InputError) {
+      return reply.code(err.statusCode).send({ error: STATUS_CODES[err.statusCode] ?? 'Bad Request', message: err.message, details: err.details })
+    }
+    if (err instanceof QueueUnavailableError) {
+      request.log.warn({ err: err.cause instanceof Error ? err.cause.message : err.cause }, 'redis unavailable: answering 503')
+      return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: err.message })
+    }
+    const status = err.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ error: STATUS_CODES[status] ?? 'Error', message: err.message })
+    }
+    request.log.error({ err }, 'request failed')
+    return reply.code(500).send({ error: 'Internal Server Error', message: 'something went wrong; it has been logged' })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ error: 'Not Found', message: `no route ${request.method} ${request.url.split('?')[0]}` })
+  })
+}, { name: 'errors' })

@@ -1,0 +1,42 @@
+// Runs the delivery worker inside this process (ROLE=all|worker): started
+// when the app is ready, stopped (in-flight work finished or returned) on close.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { connectRedis } from '../redis/connect.ts'
+import { createWorker, type Worker } from '../queue/consumer.ts'
+import type { Config } from '../config.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance { worker?: Worker }
+}
+
+export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, url: string }) {
+  const c = opts.config
+  const log = app.log.child({ component: 'worker' })
+  const redis = await connectRedis({ url: opts.url, name: 'worker', log, autoPipelining: true })
+  const blocking = await connectRedis({ url: opts.url, name: 'worker-wait', log })
+  const worker = createWorker({
+    redis,
+    blocking,
+    keys: app.queue.keys,
+    breaker: app.telegram.breaker,
+    log,
+    concurrency: c.QUEUE_MAX_CONCURRENT_JOBS,
+    leaseMs: Math.max(c.QUEUE_LEASE_MS, c.TELEGRAM_API_TIMEOUT * 1000 + 2000),
+    retentionMs: c.MESSAGE_LOG_RETENTION * 1000,
+    backoff: { baseMs: c.QUEUE_BACKOFF_DELAY, factor: c.TELEGRAM_RETRY_BACKOFF_FACTOR, maxMs: c.QUEUE_BACKOFF_MAX },
+    rate: {
+      requests: c.TELEGRAM_RATE_LIMIT_REQUESTS,
+      windowMs: c.TELEGRAM_RATE_LIMIT_WINDOW * 1000,
+      chatIntervalMs: c.TELEGRAM_CHAT_RATE_INTERVAL,
+      groupIntervalMs: Math.ceil(60_000 / c.TELEGRAM_GROUP_RATE_PER_MINUTE)
+    },
+    guarantee: c.DELIVERY_GUARANTEE
+  })
+  app.decorate('worker', worker)
+  app.addHook('onReady', async () => { worker.start() })
+  app.addHook('preClose', async () => { await worker.stop() })
+  app.addHook('onClose', async () => {
+    await Promise.all([redis.quit(), blocking.quit()].map(p => p.catch(() => undefined)))
+  })
+}, { name: 'worker', dependencies: ['queue', 'telegram'] })

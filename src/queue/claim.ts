@@ -1,0 +1,65 @@
+// Claims deliverable messages with claim.lua (see its header for the rules:
+// priorities, per-chat order and rate, global rate, leases).
+import type { Redis } from 'ioredis'
+import type { QueueKeys } from './keys.ts'
+import { runScript, type ScriptReply } from './scripts.ts'
+
+export interface ClaimLimits {
+  leaseMs: number
+  /** 0: no global limit */
+  globalIntervalMs: number
+  globalBurstMs: number
+  chatIntervalMs: number
+  groupIntervalMs: number
+}
+
+export interface ClaimResult {
+  reason: 'ok' | 'empty' | 'rate' | 'pause' | 'paused'
+  /** ms until something may be claimable; -1: nothing known */
+  waitMs: number
+  jobs: Job[]
+}
+
+export interface Job {
+  id: string
+  payload: string
+  part: number
+  attempts: number
+  maxAttempts: number
+  chat: string
+  target: string
+  expiresAt: number
+  queuedAt: number
+}
+
+const JOB_FIELDS = 9
+
+function parseClaim (reply: ScriptReply): ClaimResult {
+  const r = reply as Array<string | number>
+  const jobs: Job[] = []
+  for (let i = 3; i + JOB_FIELDS <= r.length; i += JOB_FIELDS) {
+    jobs.push({
+      id: String(r[i]),
+      payload: String(r[i + 1]),
+      part: Number(r[i + 2]),
+      attempts: Number(r[i + 3]),
+      maxAttempts: Number(r[i + 4]),
+      chat: String(r[i + 5]),
+      target: String(r[i + 6]),
+      expiresAt: Number(r[i + 7]),
+      queuedAt: Number(r[i + 8])
+    })
+  }
+  return { reason: String(r[0]) as ClaimResult['reason'], waitMs: Number(r[1]), jobs }
+}
+
+
+export async function claimJobs (redis: Redis, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
+  return parseClaim(await runScript(redis, 'claim', [
+    ...keys.queues, keys.active, keys.delayed, keys.waiting, keys.dlq, keys.rate,
+    keys.pause, keys.paused, keys.blocked, keys.migrated, keys.stats
+  ], [
+    keys.base, now, max, l.leaseMs, l.globalIntervalMs, l.globalBurstMs,
+    l.chatIntervalMs, l.groupIntervalMs, 200
+  ]))
+}

@@ -1,0 +1,253 @@
+// The delivery loop. Claims up to `concurrency` messages at a time (claim.lua
+// applies priorities, per-chat order and every rate limit, shared by all
+// workers through Redis), sends each through the breaker, and records the
+// outcome with exactly one state-transition script: ack, retry or dead.
+// While the breaker is open nothing is claimed; when idle the loop blocks on
+// the wake list that enqueue pushes to, so a new message is picked up at once.
+import { hostname } from 'node:os'
+import type { Redis } from 'ioredis'
+import type { Logger } from '../log.ts'
+import type { Breaker } from '../telegram/breaker.ts'
+import { classifyError, type Verdict } from '../telegram/classify-error.ts'
+import { backoffDelay, type BackoffOptions } from './backoff.ts'
+import type { QueueKeys } from './keys.ts'
+import type { BotCall } from './message.ts'
+import { runScript, type ScriptReply } from './scripts.ts'
+import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
+import { isRedisUnavailable } from './errors.ts'
+
+export interface WorkerOptions {
+  redis: Redis
+  /** a connection of its own: BLPOP blocks it */
+  blocking: Redis
+  keys: QueueKeys
+  breaker: Breaker
+  log: Logger
+  concurrency: number
+  leaseMs: number
+  retentionMs: number
+  backoff: BackoffOptions
+  rate: { requests: number, windowMs: number, chatIntervalMs: number, groupIntervalMs: number }
+  guarantee: 'at-least-once' | 'at-most-once'
+  /** how long stop() waits for in-flight sends before returning them to the queue */
+  graceMs?: number
+}
+
+export interface WorkerState {
+  id: string
+  running: boolean
+  inFlight: number
+  breaker: string
+  delivered: number
+}
+
+export interface Worker {
+  start (): void
+  stop (): Promise<void>
+  state (): WorkerState
+}
+
+/** chat ids go to Telegram as numbers when they are numbers */
+export function toChatId (chat: string): number | string {
+  return /^-?\d+$/.test(chat) ? Number(chat) : chat
+}
+
+function sleep (ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    if (signal.aborted) return resolve()
+    const done = () => { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
+    const t = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+  })
+}
+
+export function createWorker (o: WorkerOptions): Worker {
+  const { redis, keys, log } = o
+  const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`
+  const inFlight = new Map<string, Promise<void>>()
+  const jobs = new Map<string, Job>()
+  const graceMs = o.graceMs ?? 10_000
+  // the effective lease always outlives one request
+  const leaseMs = o.leaseMs
+  const gInterval = o.rate.requests > 0 ? o.rate.windowMs / o.rate.requests : 0
+  // allow a small burst (10% of the window's budget): absorbs timer jitter
+  // without exceeding what Telegram's own bucket tolerates
+  const gBurst = gInterval * Math.floor(o.rate.requests / 10)
+  const outcome = [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats]
+  let controller = new AbortController()
+  let loop: Promise<void> | undefined
+  let delivered = 0
+
+  const limits: ClaimLimits = { leaseMs, globalIntervalMs: gInterval, globalBurstMs: gBurst, chatIntervalMs: o.rate.chatIntervalMs, groupIntervalMs: o.rate.groupIntervalMs }
+  const claim = (max: number) => claimJobs(redis, keys, limits, max)
+
+  /**
+   * Recording an outcome must survive a Redis restart: a send that reached
+   * Telegram but was not acked would be sent again after its lease. Keep
+   * trying until the lease is nearly over.
+   */
+  async function record (job: Job, what: string, op: () => Promise<ScriptReply>): Promise<void> {
+    const deadline = Date.now() + leaseMs - 1000
+    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+      try {
+        const result = await op()
+        if (result === 'stale') log.debug({ id: job.id, what }, 'outcome for a message another worker took over')
+        return
+      } catch (err) {
+        if (!isRedisUnavailable(err) || Date.now() > deadline) {
+          log.error({ id: job.id, what, err }, 'could not record outcome; the lease will return the message')
+          return
+        }
+        await new Promise(resolve => setTimeout(resolve, wait))
+      }
+    }
+  }
+
+  const ack = (job: Job, messageId: string) => record(job, 'ack', () => runScript(redis, 'ack',
+    [...outcome, keys.latency], [keys.base, job.id, Date.now(), job.part, messageId, o.retentionMs]))
+
+  const retry = (job: Job, a: { delayMs: number, error: string, spend: boolean, pauseMs?: number, stat?: string }) =>
+    record(job, 'retry', () => runScript(redis, 'retry', [...outcome, keys.pause, ...keys.queues], [
+      keys.base, job.id, Date.now(), a.delayMs, a.error, a.spend ? 1 : 0, a.pauseMs ?? 0, job.part, a.stat ?? ''
+    ]))
+
+  const dead = (job: Job, reason: string, a: { block?: boolean, spend: boolean, stat?: string }) =>
+    record(job, 'dead', async () => {
+      if (a.stat) await redis.hincrby(keys.stats, a.stat, 1)
+      return await runScript(redis, 'dead', [...outcome, keys.blocked], [
+        keys.base, job.id, Date.now(), 'dead', reason, a.block ? reason : '', job.part, a.spend ? 1 : 0
+      ])
+    })
+
+  async function onFailure (job: Job, err: unknown): Promise<void> {
+    const v: Verdict = classifyError(err)
+    switch (v.kind) {
+      case 'outage':
+        return await retry(job, { delayMs: 0, error: '', spend: false })
+      case 'rate-limited':
+        log.warn({ id: job.id, retryAfterMs: v.retryAfterMs }, 'Telegram said 429: pausing the bot')
+        return await retry(job, { delayMs: 0, error: v.reason, spend: false, pauseMs: v.retryAfterMs, stat: 'rate_limited' })
+      case 'migrated':
+        log.info({ chat: job.chat, to: v.toChatId }, 'group migrated to a supergroup; following')
+        await redis.hset(keys.migrated, job.chat, String(v.toChatId))
+        return await retry(job, { delayMs: 0, error: v.reason, spend: false, stat: 'migrated' })
+      case 'permanent':
+        log.info({ id: job.id, reason: v.reason }, 'permanent failure: dead-lettered')
+        return await dead(job, v.reason, { block: v.blocked, spend: true })
+      case 'transient': {
+        if (v.uncertain && o.guarantee === 'at-most-once') {
+          return await dead(job, `uncertain: ${v.reason}`, { spend: true, stat: 'uncertain' })
+        }
+        // the failure that opened the breaker is the outage's, not the message's
+        const spend = o.breaker.state() === 'closed'
+        const delayMs = backoffDelay(job.attempts + 1, o.backoff)
+        log.debug({ id: job.id, reason: v.reason, delayMs }, 'transient failure: will retry')
+        return await retry(job, { delayMs, error: v.reason, spend, stat: v.uncertain ? 'uncertain' : '' })
+      }
+    }
+  }
+
+  async function deliver (job: Job): Promise<void> {
+    let call: BotCall | undefined
+    try {
+      const calls = JSON.parse(job.payload) as BotCall[]
+      call = Array.isArray(calls) ? calls[job.part] : undefined
+    } catch { /* handled below */ }
+    if (!call || typeof call.method !== 'string' || typeof call.params !== 'object') {
+      return await dead(job, 'poison: the stored payload is not a valid Bot API call', { spend: false })
+    }
+    const params = job.target ? { ...call.params, chat_id: toChatId(job.target) } : call.params
+    let result: unknown
+    try {
+      result = await o.breaker.call(call.method, params)
+    } catch (err) {
+      return await onFailure(job, err)
+    }
+    delivered++
+    const messageId = (result as { message_id?: number } | null)?.message_id
+    await ack(job, messageId === undefined ? '0' : String(messageId))
+  }
+
+  function track (job: Job): void {
+    const p = deliver(job)
+      .catch(err => log.error({ id: job.id, err }, 'delivery crashed'))
+      .finally(() => { inFlight.delete(job.id); jobs.delete(job.id) })
+    inFlight.set(job.id, p)
+    jobs.set(job.id, job)
+  }
+
+  async function idle (ms: number, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return
+    // blpop with a fractional timeout; 0 would block forever
+    const seconds = Math.max(0.01, Math.min(ms < 0 ? 1000 : ms, 1000) / 1000)
+    try {
+      await o.blocking.blpop(keys.wake, seconds)
+    } catch (err) {
+      if (!signal.aborted) await sleep(200, signal)
+      if (!isRedisUnavailable(err) && !signal.aborted) log.error({ err }, 'waiting for work failed')
+    }
+  }
+
+  async function run (signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (o.breaker.state() !== 'closed') {
+          await o.breaker.whenClosed(signal)
+          continue
+        }
+        const free = o.concurrency - inFlight.size
+        if (free <= 0) {
+          await Promise.race(inFlight.values())
+          continue
+        }
+        const claimed = await claim(free)
+        const { reason, waitMs } = claimed
+        for (const job of claimed.jobs) track(job)
+        if (claimed.jobs.length === free || waitMs === 0) continue
+        if (reason === 'rate' || reason === 'pause') await sleep(Math.max(1, waitMs), signal)
+        else if (claimed.jobs.length === 0 || inFlight.size === 0) await idle(waitMs, signal)
+        else await Promise.race([...inFlight.values(), sleep(waitMs < 0 ? 1000 : waitMs, signal)])
+      } catch (err) {
+        if (signal.aborted) break
+        if (!isRedisUnavailable(err)) log.error({ err }, 'claim failed')
+        await sleep(250, signal)
+      }
+    }
+  }
+
+  return {
+    start () {
+      if (loop) return
+      controller = new AbortController()
+      log.info({ worker: id, concurrency: o.concurrency }, 'worker started')
+      loop = run(controller.signal)
+    },
+
+    async stop () {
+      if (!loop) return
+      controller.abort()
+      // a BLPOP in progress ends with its timeout (≤ 1 s)
+      await loop
+      loop = undefined
+      const pending = [...inFlight.values()]
+      if (pending.length > 0) {
+        log.info({ inFlight: pending.length }, 'waiting for in-flight sends')
+        let timer: NodeJS.Timeout | undefined
+        await Promise.race([
+          Promise.allSettled(pending),
+          new Promise(resolve => { timer = setTimeout(resolve, graceMs) })
+        ])
+        clearTimeout(timer)
+      }
+      // anything still in flight returns to the queue now instead of after its lease
+      for (const job of jobs.values()) {
+        await retry(job, { delayMs: 0, error: '', spend: false })
+      }
+      log.info({ worker: id }, 'worker stopped')
+    },
+
+    state () {
+      return { id, running: loop !== undefined, inFlight: inFlight.size, breaker: o.breaker.state(), delivered }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// One place names every Redis key. All keys share the hash tag {prefix}, so
+// every Lua script's keys live in one Redis Cluster slot. Per-message and
+// per-chat keys are built inside scripts from `base` (the same tag), which is
+// passed in as an argument — the one exception to "all keys are passed in",
+// because a script only learns the chat after popping a message.
+export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const
+export type Priority = typeof PRIORITIES[number]
+
+export interface QueueKeys {
+  base: string
+  /** one list per priority, index = priority rank */
+  queues: string[]
+  active: string
+  delayed: string
+  waiting: string
+  dlq: string
+  rate: string
+  pause: string
+  paused: string
+  blocked: string
+  migrated: string
+  stats: string
+  latency: string
+  seq: string
+  wake: string
+  workers: string
+  msg: (id: string) => string
+  chat: (chat: string) => string
+  chatWait: (chat: string) => string
+  idem: (key: string) => string
+  log: (hour: number) => string
+}
+
+export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'): QueueKeys {
+  const base = `{${prefix}}:`
+  return {
+    base,
+    queues: PRIORITIES.map(p => `${base}${queueName}:${p}`),
+    active: `${base}active`,
+    delayed: `${base}delayed`,
+    waiting: `${base}waiting`,
+    dlq: `${base}${dlqName}`,
+    rate: `${base}rate`,
+    pause: `${base}pause`,
+    paused: `${base}paused`,
+    blocked: `${base}blocked`,
+    migrated: `${base}migrated`,
+    stats: `${base}stats`,
+    latency: `${base}latency`,
+    seq: `${base}seq`,
+    wake: `${base}wake`,
+    workers: `${base}workers`,
+    // the m:, c:, w: shapes are also built in lua/*.lua from `base`
+    msg: id => `${base}m:${id}`,
+    chat: chat => `${base}c:${chat}`,
+    chatWait: chat => `${base}w:${chat}`,
+    idem: key => `${base}idem:${key}`,
+    log: hour => `${base}log:${hour}`
+  }
+}
+
+/** Chat ids as stored: integers as decimal strings, channel usernames lower-cased. */
+export function chatKey (chatId: number | string): string {
+  return typeof chatId === 'number' ? String(chatId) : chatId.startsWith('@') ? chatId.toLowerCase() : chatId
+}
+
+/** Groups, supergroups and channels have negative ids or @usernames: 20 msg/min. */
+export function isGroupChat (chat: string): boolean {
+  return chat.startsWith('-') || chat.startsWith('@')
+}

@@ -1,0 +1,156 @@
+--[[ claim: bounded housekeeping, then claim up to ARGV[3] deliverable messages.
+  Housekeeping: leases past their deadline go back to the front of their
+  queue (a message whose lease expires twice is poison: DLQ); due delayed
+  messages (schedule, backoff) are promoted; chats whose rate window has
+  passed release their oldest waiting message.
+  Claiming pops in strict priority order. A message whose chat is busy
+  (an earlier message of that chat is in flight or retrying), throttled
+  (1/s, 20/min for groups) or has older messages waiting is parked in the
+  chat's wait set (ordered by seq), so it never blocks other chats.
+  KEYS[1..4] priority lists critical, high, normal, low
+  KEYS[5] active zset (id -> lease deadline)   KEYS[6] delayed zset (id -> due)
+  KEYS[7] waiting zset (chat -> time its next message may go)
+  KEYS[8] dlq zset   KEYS[9] global rate (GCRA theoretical arrival time)
+  KEYS[10] 429 pause (PX)   KEYS[11] admin pause flag
+  KEYS[12] blocked hash (chat -> reason)   KEYS[13] migrated hash (chat -> new chat)
+  KEYS[14] stats hash
+  ARGV[1] base  ARGV[2] now ms  ARGV[3] max to claim  ARGV[4] lease ms
+  ARGV[5] global interval ms (0: unlimited)  ARGV[6] global burst tolerance ms
+  ARGV[7] chat interval ms  ARGV[8] group interval ms  ARGV[9] scan budget
+  Returns { reason, waitMs, n, then n times: id, parts JSON, part index,
+            attempts, max attempts, chat, target chat or '', expires at, queued at }
+  reason: 'ok' | 'empty' | 'rate' | 'pause' | 'paused'; waitMs: ms until
+  something may be claimable (-1: nothing known).
+]]
+local base = ARGV[1]
+local K = { active = KEYS[5], delayed = KEYS[6], waiting = KEYS[7], dlq = KEYS[8], stats = KEYS[14] }
+-- @include common
+
+local now, want, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local gInterval, gBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
+local chatInterval, groupInterval = tonumber(ARGV[7]), tonumber(ARGV[8])
+local budget = tonumber(ARGV[9])
+
+-- 1. leases that ran out: the worker died or hung
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, 100)) do
+  local mk = base .. 'm:' .. id
+  redis.call('ZREM', K.active, id)
+  if redis.call('EXISTS', mk) == 1 then
+    if redis.call('HINCRBY', mk, 'le', 1) >= 2 then
+      deadLetter(id, mk, now, 'dead', 'poison: its lease expired twice (a worker crashed or hung while sending it)')
+    else
+      addHistory(mk, now, 'lease-expired', 'returned to the queue')
+      redis.call('HSET', mk, 's', 'queued')
+      redis.call('LPUSH', KEYS[1 + tonumber(redis.call('HGET', mk, 'pr'))], id)
+    end
+  end
+end
+
+-- 2. due scheduled sends and retries
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, 200)) do
+  local mk = base .. 'm:' .. id
+  redis.call('ZREM', K.delayed, id)
+  local h = redis.call('HMGET', mk, 's', 'pr')
+  if h[2] then
+    redis.call('HSET', mk, 's', 'queued')
+    -- a retry is older than what is queued: front; a scheduled send: back
+    if h[1] == 'retrying' then redis.call('LPUSH', KEYS[1 + tonumber(h[2])], id)
+    else redis.call('RPUSH', KEYS[1 + tonumber(h[2])], id) end
+  end
+end
+
+-- 3. chats whose rate window passed: their oldest waiting message goes first
+for _, chat in ipairs(redis.call('ZRANGEBYSCORE', K.waiting, '-inf', now, 'LIMIT', 0, 200)) do
+  redis.call('ZREM', K.waiting, chat)
+  local head = redis.call('ZPOPMIN', base .. 'w:' .. chat)
+  if head[1] then
+    local pr = redis.call('HGET', base .. 'm:' .. head[1], 'pr')
+    if pr then redis.call('LPUSH', KEYS[1 + tonumber(pr)], head[1]) end
+  end
+end
+
+if redis.call('EXISTS', KEYS[11]) == 1 then return { 'paused', -1, 0 } end
+local pauseMs = redis.call('PTTL', KEYS[10])
+if pauseMs > 0 then return { 'pause', pauseMs, 0 } end
+
+-- 4. claim
+local out, n, reason, waitMs = {}, 0, 'empty', -1
+local p = 1
+while p <= 4 and n < want and budget > 0 do
+  local id = redis.call('LPOP', KEYS[p])
+  if not id then
+    p = p + 1
+  else
+    budget = budget - 1
+    local mk = base .. 'm:' .. id
+    local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x')
+    -- anything not 'queued' (cancelled, sent, dead) is a stale entry: drop it
+    if h[1] == 'queued' then
+      local chat, seq = h[2], tonumber(h[3])
+      local blocked = redis.call('HGET', KEYS[12], chat)
+      if tonumber(h[4]) <= now then
+        deadLetter(id, mk, now, 'expired', 'expired before it could be delivered')
+      elseif blocked then
+        deadLetter(id, mk, now, 'dead', 'chat is blocked: ' .. blocked)
+      else
+        local ck, wk = base .. 'c:' .. chat, base .. 'w:' .. chat
+        local c = redis.call('HMGET', ck, 'h', 't')
+        local tat = tonumber(c[2] or '0')
+        local busy = c[1] and c[1] ~= id
+        local head = redis.call('ZRANGE', wk, 0, 0, 'WITHSCORES')
+        local older = head[1] ~= nil and tonumber(head[2]) < seq
+        if busy or older or tat > now then
+          redis.call('ZADD', wk, seq, id)
+          if not busy then redis.call('ZADD', K.waiting, math.max(tat, now), chat) end
+        else
+          local gtat = 0
+          if gInterval > 0 then
+            gtat = math.max(tonumber(redis.call('GET', KEYS[9]) or '0'), now)
+          end
+          if gInterval > 0 and gtat - now > gBurst then
+            redis.call('LPUSH', KEYS[p], id)
+            reason, waitMs = 'rate', gtat - now - gBurst
+            break
+          end
+          if gInterval > 0 then
+            redis.call('SET', KEYS[9], gtat + gInterval, 'PX', gInterval + gBurst + 1000)
+          end
+          local interval = chatInterval
+          if string.sub(chat, 1, 1) == '-' or string.sub(chat, 1, 1) == '@' then
+            interval = math.max(chatInterval, groupInterval)
+          end
+          redis.call('HSET', ck, 'h', id, 't', now + interval)
+          redis.call('PERSIST', ck)
+          redis.call('HSET', mk, 's', 'active', 'u', now)
+          redis.call('ZADD', K.active, now + lease, id)
+          local d = redis.call('HMGET', mk, 'p', 'i', 'a', 'ma', 'x', 't', 'sa')
+          local target = redis.call('HGET', KEYS[13], chat) or ''
+          out[#out + 1] = id
+          out[#out + 1] = d[1] or ''
+          out[#out + 1] = d[2] or '0'
+          out[#out + 1] = d[3] or '0'
+          out[#out + 1] = d[4] or '1'
+          out[#out + 1] = chat
+          out[#out + 1] = target
+          out[#out + 1] = d[5] or '0'
+          out[#out + 1] = d[7] or d[6] or '0'
+          n = n + 1
+        end
+      end
+    end
+  end
+end
+
+if reason ~= 'rate' and n < want then
+  -- when may something become claimable?
+  for _, key in ipairs({ K.delayed, K.waiting, K.active }) do
+    local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    if first[2] then
+      local d = math.max(tonumber(first[2]) - now, 0)
+      if waitMs < 0 or d < waitMs then waitMs = d end
+    end
+  end
+  if budget <= 0 then waitMs = 0 end
+end
+if n > 0 and reason == 'empty' then reason = 'ok' end
+return { reason, waitMs, n, unpack(out) }

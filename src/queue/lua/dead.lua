@@ -1,0 +1,22 @@
+--[[ dead: a permanent failure (403, 400, poison, an uncertain send under
+  at-most-once). The message goes to the DLQ with the reason; a chat that
+  blocked or removed the bot is remembered and later messages skip it.
+  KEYS[1] active  KEYS[2] delayed  KEYS[3] waiting  KEYS[4] dlq  KEYS[5] stats
+  KEYS[6] blocked hash
+  ARGV[1] base  ARGV[2] id  ARGV[3] now  ARGV[4] state (dead | failed)
+  ARGV[5] reason  ARGV[6] block reason ('' none)  ARGV[7] part index ('' any)
+  ARGV[8] spend an attempt (1|0)
+  Returns the state, or 'stale'
+]]
+local base = ARGV[1]
+local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
+-- @include common
+
+local id, now = ARGV[2], tonumber(ARGV[3])
+local mk = base .. 'm:' .. id
+local h = redis.call('HMGET', mk, 's', 'i', 'c')
+if h[1] ~= 'active' or (ARGV[7] ~= '' and (h[2] or '0') ~= ARGV[7]) then return 'stale' end
+if ARGV[8] == '1' then redis.call('HINCRBY', mk, 'a', 1) end
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[6], h[3], ARGV[6]) end
+deadLetter(id, mk, now, ARGV[4], ARGV[5])
+return ARGV[4]

@@ -1,0 +1,35 @@
+-- Shared by the state-transition scripts. Expects a table K with the keys
+-- active, delayed, waiting, dlq, stats, and `base` (the '{prefix}:' tag).
+
+-- Appends one event to a message's history: JSON lines, oldest first.
+local function addHistory (mk, now, event, detail)
+  local line = cjson.encode({ t = now, ev = event, d = detail })
+  local h = redis.call('HGET', mk, 'h')
+  if h then line = h .. '\n' .. line end
+  redis.call('HSET', mk, 'h', line)
+end
+
+-- Frees a chat held by message `id` (per-chat order) and schedules the
+-- chat's next waiting message for when the chat's rate allows it.
+local function releaseChat (chat, id, now)
+  local ck = base .. 'c:' .. chat
+  if redis.call('HGET', ck, 'h') ~= id then return end
+  redis.call('HDEL', ck, 'h')
+  redis.call('PEXPIRE', ck, 120000)
+  if redis.call('ZCARD', base .. 'w:' .. chat) > 0 then
+    local tat = tonumber(redis.call('HGET', ck, 't') or '0')
+    redis.call('ZADD', K.waiting, math.max(tat, now), chat)
+  end
+end
+
+-- Moves a message to the dead-letter queue with its final state and reason.
+local function deadLetter (id, mk, now, state, reason)
+  redis.call('ZREM', K.active, id)
+  redis.call('ZREM', K.delayed, id)
+  redis.call('HSET', mk, 's', state, 'e', reason, 'u', now)
+  addHistory(mk, now, state, reason)
+  redis.call('ZADD', K.dlq, now, id)
+  redis.call('HINCRBY', K.stats, state, 1)
+  local chat = redis.call('HGET', mk, 'c')
+  if chat then releaseChat(chat, id, now) end
+end

@@ -1,0 +1,23 @@
+--[[ requeue: a message leaves the DLQ with fresh attempts and a fresh
+  expiry, back to the end of its priority queue. Parts already delivered
+  are not sent again.
+  KEYS[1] dlq  KEYS[2] stats  KEYS[3..6] priority lists  KEYS[7] wake list
+  ARGV[1] base  ARGV[2] id  ARGV[3] now  ARGV[4] new expires at ms
+  ARGV[5] who asked (for the history)
+  Returns 'requeued' | 'missing'
+]]
+local base = ARGV[1]
+local K = { dlq = KEYS[1], stats = KEYS[2] }
+-- @include common
+
+local id, now = ARGV[2], tonumber(ARGV[3])
+local mk = base .. 'm:' .. id
+if redis.call('ZREM', K.dlq, id) == 0 or redis.call('EXISTS', mk) == 0 then return 'missing' end
+redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now)
+redis.call('PERSIST', mk)
+addHistory(mk, now, 'requeued', ARGV[5])
+redis.call('RPUSH', KEYS[3 + tonumber(redis.call('HGET', mk, 'pr'))], id)
+redis.call('LPUSH', KEYS[7], '1')
+redis.call('LTRIM', KEYS[7], 0, 63)
+redis.call('HINCRBY', K.stats, 'requeued', 1)
+return 'requeued'

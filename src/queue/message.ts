@@ -1,0 +1,50 @@
+// What a queued message is: one or more Bot API calls to one chat, sent in
+// order, plus delivery options. The Redis hash layout (short field names keep
+// memory per message small) is described next to toHash().
+import type { Priority } from './keys.ts'
+import { PRIORITIES } from './keys.ts'
+
+/** One Bot API request; params include chat_id. */
+export interface BotCall {
+  method: string
+  params: Record<string, unknown>
+}
+
+export interface NewMessage {
+  chatId: number | string
+  calls: BotCall[]
+  priority: Priority
+  /** ms epoch; absent or past: now */
+  sendAt?: number
+  /** ms epoch */
+  expiresAt: number
+  attempts: number
+  idempotencyKey?: string
+  metadata?: unknown
+}
+
+export const STATUSES = ['queued', 'scheduled', 'active', 'retrying', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const
+export type MessageStatus = typeof STATUSES[number]
+
+/**
+ * Message hash fields: s status, c chat, pr priority rank, sq per-queue
+ * sequence (per-chat order), p calls JSON, n number of calls, i next call,
+ * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
+ * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
+ * e last error, h history (JSON lines), md metadata JSON, ik idempotency key.
+ */
+export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
+  const fields: Array<string | number> = [
+    'c', chat,
+    'pr', PRIORITIES.indexOf(m.priority),
+    'p', JSON.stringify(m.calls),
+    'n', m.calls.length,
+    'ma', m.attempts,
+    't', now,
+    'x', m.expiresAt
+  ]
+  if (m.sendAt !== undefined && m.sendAt > now) fields.push('sa', m.sendAt)
+  if (m.metadata !== undefined) fields.push('md', JSON.stringify(m.metadata))
+  if (m.idempotencyKey !== undefined) fields.push('ik', m.idempotencyKey)
+  return fields
+}

@@ -1,0 +1,59 @@
+// Puts messages into the queue. A message is acknowledged only after the
+// enqueue script has run: Redis has it (in the AOF with appendfsync as
+// configured) and a worker can claim it.
+import { randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import { chatKey, PRIORITIES, type QueueKeys } from './keys.ts'
+import { toHash, type NewMessage } from './message.ts'
+import { runScript } from './scripts.ts'
+import { guardRedis } from './errors.ts'
+
+const HOUR = 3_600_000
+const IDEMPOTENCY_TTL = 24 * HOUR
+
+export interface EnqueueResult {
+  id: string
+  duplicate: boolean
+  status: string
+}
+
+export interface Producer {
+  enqueue (message: NewMessage): Promise<EnqueueResult>
+  cancel (id: string): Promise<string>
+}
+
+export function newMessageId (): string {
+  return randomBytes(9).toString('base64url')
+}
+
+export function createProducer (opts: { redis: Redis, keys: QueueKeys, retentionMs: number }): Producer {
+  const { redis, keys, retentionMs } = opts
+  const active = [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats]
+
+  return {
+    async enqueue (message) {
+      const id = newMessageId()
+      const now = Date.now()
+      const chat = chatKey(message.chatId)
+      const idem = message.idempotencyKey
+      const reply = await guardRedis(() => runScript(redis, 'enqueue', [
+        keys.msg(id),
+        keys.queues[PRIORITIES.indexOf(message.priority)] as string,
+        keys.delayed,
+        idem === undefined ? keys.msg(id) : keys.idem(idem),
+        keys.seq,
+        keys.wake,
+        keys.stats,
+        keys.log(Math.floor(now / HOUR))
+      ], [
+        id, now, message.sendAt ?? 0, idem === undefined ? 0 : IDEMPOTENCY_TTL, retentionMs + HOUR, keys.base,
+        ...toHash(message, chat, now)
+      ])) as [string, string, string]
+      return { id: reply[0], duplicate: reply[1] === 'duplicate', status: reply[2] }
+    },
+
+    async cancel (id) {
+      return await guardRedis(() => runScript(redis, 'cancel', active, [keys.base, id, Date.now(), retentionMs])) as string
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Runs a redis-server child: for `npm start` without REDIS_URL (supervised,
+// AOF on, data in ./data/redis) and for tests (throwaway, on a free port,
+// killable with SIGKILL and restartable on the same port and data).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { resolve } from 'node:path'
+
+export interface RedisServerOptions {
+  dir: string
+  port?: number
+  /** restart the child when it exits unexpectedly */
+  supervise?: boolean
+  appendfsync?: 'always' | 'everysec' | 'no'
+  maxmemory?: string
+  onExit?: (code: number | null, signal: NodeJS.Signals | null) => void
+}
+
+export interface RedisServer {
+  url: string
+  port: number
+  pid (): number | undefined
+  kill (signal?: NodeJS.Signals): Promise<void>
+  restart (): Promise<void>
+  stop (): Promise<void>
+}
+
+export async function freePort (): Promise<number> {
+  return await new Promise((resolvePort, reject) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address()
+      srv.close(() => typeof addr === 'object' && addr ? resolvePort(addr.port) : reject(new Error('no port')))
+    })
+  })
+}
+
+function exited (child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise(res => child.once('exit', () => res()))
+}
+
+export async function startRedisServer (o: RedisServerOptions): Promise<RedisServer> {
+  const dir = resolve(o.dir)
+  mkdirSync(dir, { recursive: true })
+  const port = o.port ?? await freePort()
+  let child: ChildProcess | undefined
+  let stopping = false
+
+  async function launch (): Promise<void> {
+    const args = [
+      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
+      '--appendonly', 'yes', '--appendfsync', o.appendfsync ?? 'everysec',
+      '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no',
+      '--loglevel', 'notice', '--logfile', ''
+    ]
+    if (o.maxmemory) args.push('--maxmemory', o.maxmemory)
+    const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    child = proc
+    let out = ''
+    await new Promise<void>((ready, fail) => {
+      const timer = setTimeout(() => fail(new Error(`redis-server did not start in 20 s:\n${out}`)), 20_000)
+      proc.on('error', err => { clearTimeout(timer); fail(err) })
+      proc.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString()
+        if (out.includes('Ready to accept connections')) { clearTimeout(timer); ready() }
+      })
+      proc.once('exit', code => { clearTimeout(timer); fail(new Error(`redis-server exited (${code}):\n${out}`)) })
+    })
+    proc.stdout?.resume()
+    proc.stderr?.resume()
+    proc.once('exit', (code, signal) => {
+      o.onExit?.(code, signal)
+      if (o.supervise && !stopping && child === proc) {
+        setTimeout(() => { if (!stopping) launch().catch(() => undefined) }, 500)
+      }
+    })
+  }
+
+  await launch()
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    pid: () => child?.pid,
+    async kill (signal = 'SIGKILL') {
+      const proc = child
+      if (!proc) return
+      child = undefined
+      proc.kill(signal)
+      await exited(proc)
+    },
+    async restart () {
+      if (child) { const proc = child; child = undefined; proc.kill('SIGTERM'); await exited(proc) }
+      await launch()
+    },
+    async stop () {
+      stopping = true
+      const proc = child
+      child = undefined
+      if (!proc) return
+      proc.kill('SIGTERM')
+      await exited(proc)
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// Circuit breaker (opossum) around the Bot API. It counts only outage-type
+// failures (network errors, 5xx), never Telegram's 4xx/429 answers. While it
+// is open the worker claims nothing, so queued messages spend no attempts;
+// after resetMs a getMe probe decides whether delivery resumes.
+import CircuitBreaker from 'opossum'
+import type { Logger } from '../log.ts'
+import type { BotApi } from './client.ts'
+import { isOutageError } from './classify-error.ts'
+
+export type BreakerState = 'closed' | 'open' | 'half-open'
+
+export interface Breaker {
+  call<T = unknown> (method: string, params: Record<string, unknown>): Promise<T>
+  state (): BreakerState
+  /** Resolves once the breaker is closed again (probing with getMe while half-open), or when the signal aborts. */
+  whenClosed (signal: AbortSignal): Promise<void>
+  shutdown (): void
+}
+
+export function createBreaker (api: BotApi, opts: { resetMs: number, errorPercent: number, volume: number, log: Logger }): Breaker {
+  const cb = new CircuitBreaker((method: string, params: Record<string, unknown>) => api.call(method, params), {
+    timeout: false,
+    resetTimeout: opts.resetMs,
+    errorThresholdPercentage: opts.errorPercent,
+    volumeThreshold: opts.volume,
+    rollingCountTimeout: 10_000,
+    // true = "this error does not count as a failure"
+    errorFilter: (err: unknown) => !isOutageError(err)
+  })
+  cb.on('open', () => opts.log.warn('Bot API circuit open: delivery paused, messages wait without spending attempts'))
+  cb.on('halfOpen', () => opts.log.info('Bot API circuit half-open: probing with getMe'))
+  cb.on('close', () => opts.log.info('Bot API circuit closed: delivery resumed'))
+
+  const state = (): BreakerState => cb.opened ? 'open' : cb.halfOpen ? 'half-open' : 'closed'
+
+  return {
+    async call<T> (method: string, params: Record<string, unknown>) {
+      return await cb.fire(method, params) as T
+    },
+    state,
+    async whenClosed (signal) {
+      while (!signal.aborted && state() !== 'closed') {
+        if (state() === 'half-open') {
+          try { await cb.fire('getMe', {}) } catch { /* still down: opossum reopens */ }
+          continue
+        }
+        await new Promise<void>(resolve => {
+          const done = () => { cb.off('halfOpen', done); cb.off('close', done); signal.removeEventListener('abort', done); resolve() }
+          cb.once('halfOpen', done)
+          cb.once('close', done)
+          signal.addEventListener('abort', done, { once: true })
+        })
+      }
+    },
+    shutdown () { cb.shutdown() }
+  }
+}

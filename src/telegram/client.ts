@@ -1,0 +1,82 @@
+// Bot API client: one undici Pool (keep-alive, bounded connections), JSON in
+// and out, a timeout per request. Telegram's {ok:false} answers become
+// BotApiError; network failures surface as undici's errors with their codes.
+// The token lives only in the request path and is never put into an error.
+import { Pool } from 'undici'
+
+export interface BotApiParameters {
+  retry_after?: number
+  migrate_to_chat_id?: number
+}
+
+export class BotApiError extends Error {
+  code = 'BOT_API_ERROR'
+  constructor (
+    readonly method: string,
+    readonly errorCode: number,
+    readonly description: string,
+    readonly parameters: BotApiParameters = {}
+  ) {
+    super(`${method}: ${errorCode} ${description}`)
+    this.name = 'BotApiError'
+  }
+}
+
+export interface BotApi {
+  call<T = unknown> (method: string, params: Record<string, unknown>): Promise<T>
+  close (): Promise<void>
+}
+
+export interface BotApiOptions {
+  baseUrl: string
+  token: string
+  timeoutMs: number
+  connections: number
+}
+
+interface Envelope {
+  ok?: boolean
+  result?: unknown
+  error_code?: number
+  description?: string
+  parameters?: BotApiParameters
+}
+
+export function createBotApi (opts: BotApiOptions): BotApi {
+  const url = new URL(opts.baseUrl)
+  const basePath = url.pathname.replace(/\/$/, '')
+  const pool = new Pool(url.origin, {
+    connections: opts.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    connect: { timeout: opts.timeoutMs },
+    headersTimeout: opts.timeoutMs,
+    bodyTimeout: opts.timeoutMs
+  })
+  let closed = false
+
+  return {
+    async call<T> (method: string, params: Record<string, unknown>): Promise<T> {
+      const res = await pool.request({
+        method: 'POST',
+        path: `${basePath}/bot${opts.token}/${method}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(params)
+      })
+      let envelope: Envelope
+      try {
+        envelope = await res.body.json() as Envelope
+      } catch {
+        // a proxy's HTML error page or a cut body: judge by the status alone
+        throw new BotApiError(method, res.statusCode >= 400 ? res.statusCode : 502, `unreadable response (HTTP ${res.statusCode})`)
+      }
+      if (envelope.ok === true) return envelope.result as T
+      throw new BotApiError(method, envelope.error_code ?? res.statusCode, envelope.description ?? `HTTP ${res.statusCode}`, envelope.parameters)
+    },
+    async close () {
+      if (closed) return
+      closed = true
+      await pool.close()
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// Turns a send request into the Bot API calls that deliver it, in order:
+// long text becomes several sendMessage parts, a long caption continues as
+// text. HTML is checked here so bad markup is a 400 now, not a DLQ entry later.
+import type { BotCall } from '../queue/message.ts'
+import type { SendBody } from '../schemas/send.ts'
+import { InputError } from '../input-error.ts'
+import { parseTelegramHtml } from './html.ts'
+import { splitCaption, splitText } from './split-text.ts'
+
+const MEDIA = ['photo', 'document', 'voice'] as const
+const METHOD = { photo: 'sendPhoto', document: 'sendDocument', voice: 'sendVoice' } as const
+
+export function normalizeChatId (chatId: number | string): number | string {
+  return typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : chatId
+}
+
+function checkHtml (field: string, text: string, parseMode: string | undefined): void {
+  if (parseMode !== 'HTML') return
+  const parsed = parseTelegramHtml(text)
+  if (!parsed.ok) throw InputError.field(field, `is not valid Telegram HTML: ${parsed.error}`)
+}
+
+export function composeCalls (body: SendBody): BotCall[] {
+  const kinds = (['text', ...MEDIA, 'location'] as const).filter(k => body[k] !== undefined)
+  if (kinds.length !== 1) {
+    throw new InputError(
+      kinds.length === 0 ? 'body must have one of text, photo, document, voice, location' : `body must have only one of ${kinds.join(', ')}`,
+      [{ field: 'body', message: 'exactly one of text, photo, document, voice, location' }])
+  }
+  if (body.caption !== undefined && !MEDIA.some(m => body[m] !== undefined)) {
+    throw InputError.field('body.caption', 'only goes with photo, document or voice')
+  }
+  const chat_id = normalizeChatId(body.chat_id)
+  const mode = body.parse_mode
+  const common: Record<string, unknown> = { chat_id }
+  for (const k of ['disable_notification', 'protect_content', 'allow_paid_broadcast', 'message_thread_id'] as const) {
+    if (body[k] !== undefined) common[k] = body[k]
+  }
+  const textCall = (text: string): BotCall => ({
+    method: 'sendMessage',
+    params: { ...common, text, ...(mode ? { parse_mode: mode } : {}), ...(body.link_preview_options ? { link_preview_options: body.link_preview_options } : {}) }
+  })
+
+  let calls: BotCall[]
+  if (body.text !== undefined) {
+    checkHtml('body.text', body.text, mode)
+    calls = splitText(body.text, { parseMode: mode }).map(textCall)
+  } else if (body.location !== undefined) {
+    calls = [{ method: 'sendLocation', params: { ...common, ...body.location } }]
+  } else {
+    const kind = MEDIA.find(m => body[m] !== undefined) as typeof MEDIA[number]
+    const media: BotCall = { method: METHOD[kind], params: { ...common, [kind]: body[kind] } }
+    calls = [media]
+    if (body.caption !== undefined) {
+      checkHtml('body.caption', body.caption, mode)
+      const { caption, followUp } = splitCaption(body.caption, mode)
+      media.params.caption = caption
+      if (mode) media.params.parse_mode = mode
+      calls.push(...followUp.map(textCall))
+    }
+  }
+  // buttons belong under the last part
+  if (body.reply_markup !== undefined) (calls[calls.length - 1] as BotCall).params.reply_markup = body.reply_markup
+  return calls
+}
