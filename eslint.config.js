@@ -3,6 +3,7 @@ import neostandard from 'neostandard'
 export default [
   ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'test/artifacts/**', '.tap/**'] }),
   {
+    files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error'
     }

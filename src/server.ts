@@ -4,6 +4,7 @@
 // gracefully on SIGTERM/SIGINT: stop claiming, finish or return in-flight
 // sends, close, exit 0.
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { buildApp, loggerOptions } from './app.ts'
@@ -11,6 +12,8 @@ import { startRedisServer, type RedisServer } from './redis/server-process.ts'
 import { startEmulator, type Emulator } from './emulator/index.ts'
 
 async function main (): Promise<void> {
+  // a .env file in the working directory, when there is one (Node's own parser)
+  if (existsSync('.env')) process.loadEnvFile('.env')
   let config: Config
   try {
     config = loadConfig()
@@ -87,8 +90,8 @@ async function main (): Promise<void> {
     }
     process.exit(0)
   }
-  process.on('SIGTERM', () => { void shutdown('SIGTERM') })
-  process.on('SIGINT', () => { void shutdown('SIGINT') })
+  process.on('SIGTERM', () => { shutdown('SIGTERM').catch(() => process.exit(1)) })
+  process.on('SIGINT', () => { shutdown('SIGINT').catch(() => process.exit(1)) })
 }
 
 main().catch(err => {

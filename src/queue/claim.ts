@@ -53,7 +53,6 @@ function parseClaim (reply: ScriptReply): ClaimResult {
   return { reason: String(r[0]) as ClaimResult['reason'], waitMs: Number(r[1]), jobs }
 }
 
-
 export async function claimJobs (redis: Redis, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
   return parseClaim(await runScript(redis, 'claim', [
     ...keys.queues, keys.active, keys.delayed, keys.waiting, keys.dlq, keys.rate,

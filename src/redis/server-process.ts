@@ -26,20 +26,20 @@ export interface RedisServer {
 }
 
 export async function freePort (): Promise<number> {
-  return await new Promise((resolvePort, reject) => {
+  return await new Promise((resolve, reject) => {
     const srv = createServer()
     srv.unref()
     srv.on('error', reject)
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address()
-      srv.close(() => typeof addr === 'object' && addr ? resolvePort(addr.port) : reject(new Error('no port')))
+      srv.close(() => typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')))
     })
   })
 }
 
 function exited (child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise(res => child.once('exit', () => res()))
+  return new Promise(resolve => child.once('exit', () => resolve()))
 }
 
 export async function startRedisServer (o: RedisServerOptions): Promise<RedisServer> {
@@ -60,14 +60,14 @@ export async function startRedisServer (o: RedisServerOptions): Promise<RedisSer
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = proc
     let out = ''
-    await new Promise<void>((ready, fail) => {
-      const timer = setTimeout(() => fail(new Error(`redis-server did not start in 20 s:\n${out}`)), 20_000)
-      proc.on('error', err => { clearTimeout(timer); fail(err) })
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`redis-server did not start in 20 s:\n${out}`)), 20_000)
+      proc.on('error', err => { clearTimeout(timer); reject(err) })
       proc.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString()
-        if (out.includes('Ready to accept connections')) { clearTimeout(timer); ready() }
+        if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve() }
       })
-      proc.once('exit', code => { clearTimeout(timer); fail(new Error(`redis-server exited (${code}):\n${out}`)) })
+      proc.once('exit', code => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}):\n${out}`)) })
     })
     proc.stdout?.resume()
     proc.stderr?.resume()

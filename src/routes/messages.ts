@@ -42,7 +42,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { id } = request.params
     const result = await app.queue.producer.cancel(id)
-    if (result === 'cancelled') return { id, status: 'cancelled' as const }
+    if (result === 'ok') return { id, status: 'cancelled' as const }
     if (result === 'missing') return reply.code(404).send(notFound(id))
     return reply.code(409).send({ error: 'Conflict', message: `message ${id} is ${result}; only queued, scheduled or retrying messages can be cancelled` })
   })

@@ -30,9 +30,9 @@ export function composeCalls (body: SendBody): BotCall[] {
   if (body.caption !== undefined && !MEDIA.some(m => body[m] !== undefined)) {
     throw InputError.field('body.caption', 'only goes with photo, document or voice')
   }
-  const chat_id = normalizeChatId(body.chat_id)
+  const chatId = normalizeChatId(body.chat_id)
   const mode = body.parse_mode
-  const common: Record<string, unknown> = { chat_id }
+  const common: Record<string, unknown> = { chat_id: chatId }
   for (const k of ['disable_notification', 'protect_content', 'allow_paid_broadcast', 'message_thread_id'] as const) {
     if (body[k] !== undefined) common[k] = body[k]
   }

@@ -38,7 +38,7 @@ export interface Relay {
   redis: RedisServer
   /** JSON request with the service token unless headers say otherwise */
   call (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number, body: any, headers: Record<string, unknown> }> // eslint-disable-line @typescript-eslint/no-explicit-any
-  send (body: Record<string, unknown>): Promise<{ status: number, body: any }> // eslint-disable-line @typescript-eslint/no-explicit-any
+  send (body: Record<string, unknown>): ReturnType<Relay['call']>
 }
 
 export async function startRelay (t: Test, o: { env?: Record<string, string>, emulator?: Emulator, limits?: EmulatorLimits | false, redis?: RedisServer } = {}): Promise<Relay> {

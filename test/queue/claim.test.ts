@@ -144,7 +144,8 @@ t.test('queue scripts', async t => {
     const { keys, producer } = fresh()
     const a = await producer.enqueue(msg(13, 'a'))
     const b = await producer.enqueue(msg(14, 'b'))
-    t.equal(await producer.cancel(a.id), 'cancelled')
+    t.equal(await producer.cancel(a.id), 'ok')
+    t.equal(await producer.cancel(a.id), 'cancelled', 'a second cancel reports the state')
     const r = await claimJobs(redis, keys, limits, 5)
     t.same(texts(r.jobs), ['b'])
     await ack(keys, b.id)
@@ -166,6 +167,19 @@ t.test('queue scripts', async t => {
     t.same(texts((await claimJobs(redis, keys, limits, 5)).jobs), ['after'])
     t.equal(await ack(keys, m.id, 1), 'stale', 'a repeated ack changes nothing')
     t.equal(await redis.hget(keys.msg(m.id), 'r'), '1,1,1')
+  })
+
+  t.test('a broken record is dead-lettered, never dropped mid-script', async t => {
+    const { keys, producer } = fresh()
+    const now = Date.now()
+    await redis.hset(keys.msg('nochat'), { s: 'queued', pr: 2, p: '[]', x: now + HOUR })
+    await redis.hset(keys.msg('noexpiry'), { s: 'queued', c: '77', p: '[]', pr: 'x' })
+    await redis.rpush(keys.queues[2] as string, 'nochat', 'noexpiry')
+    await producer.enqueue(msg(78, 'fine'))
+    const r = await claimJobs(redis, keys, limits, 5)
+    t.same(texts(r.jobs), ['fine'])
+    t.equal(await redis.hget(keys.msg('nochat'), 's'), 'dead')
+    t.equal(await redis.hget(keys.msg('noexpiry'), 's'), 'expired')
   })
 
   t.test('admin pause stops claiming; the flag is shared through Redis', async t => {

@@ -36,7 +36,7 @@ redis.call('HSET', mk, 's', 'sent', 'd', now)
 redis.call('HINCRBY', mk, 'a', 1)
 redis.call('PEXPIRE', mk, ARGV[6])
 redis.call('HINCRBY', K.stats, 'sent', 1)
-redis.call('LPUSH', KEYS[6], now - tonumber(h[7] or h[6]))
+redis.call('LPUSH', KEYS[6], now - (tonumber(h[7] or h[6]) or now))
 redis.call('LTRIM', KEYS[6], 0, 1023)
 releaseChat(chat, id, now)
 return 'sent'

@@ -3,7 +3,7 @@
   'queued'), so this is O(log n).
   KEYS[1] active  KEYS[2] delayed  KEYS[3] waiting  KEYS[4] dlq  KEYS[5] stats
   ARGV[1] base  ARGV[2] id  ARGV[3] now  ARGV[4] retention ms
-  Returns 'cancelled', or the state that could not be cancelled ('missing')
+  Returns 'ok', or the state that could not be cancelled ('missing' when unknown)
 ]]
 local base = ARGV[1]
 local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
@@ -20,4 +20,4 @@ addHistory(mk, now, 'cancelled', '')
 redis.call('PEXPIRE', mk, ARGV[4])
 redis.call('HINCRBY', K.stats, 'cancelled', 1)
 releaseChat(h[2], id, now)
-return 'cancelled'
+return 'ok'

@@ -31,6 +31,14 @@ local gInterval, gBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
 local chatInterval, groupInterval = tonumber(ARGV[7]), tonumber(ARGV[8])
 local budget = tonumber(ARGV[9])
 
+-- Redis does not roll a script back: nothing below may fail after a write.
+-- Fields are read defensively; a record too broken to route is dead-lettered.
+local function rank (pr)
+  local r = tonumber(pr)
+  if r == nil or r < 0 or r > 3 then return 3 end
+  return 1 + math.floor(r)
+end
+
 -- 1. leases that ran out: the worker died or hung
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 0, 100)) do
   local mk = base .. 'm:' .. id
@@ -41,7 +49,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 
     else
       addHistory(mk, now, 'lease-expired', 'returned to the queue')
       redis.call('HSET', mk, 's', 'queued')
-      redis.call('LPUSH', KEYS[1 + tonumber(redis.call('HGET', mk, 'pr'))], id)
+      redis.call('LPUSH', KEYS[rank(redis.call('HGET', mk, 'pr'))], id)
     end
   end
 end
@@ -54,8 +62,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT',
   if h[2] then
     redis.call('HSET', mk, 's', 'queued')
     -- a retry is older than what is queued: front; a scheduled send: back
-    if h[1] == 'retrying' then redis.call('LPUSH', KEYS[1 + tonumber(h[2])], id)
-    else redis.call('RPUSH', KEYS[1 + tonumber(h[2])], id) end
+    if h[1] == 'retrying' then redis.call('LPUSH', KEYS[rank(h[2])], id)
+    else redis.call('RPUSH', KEYS[rank(h[2])], id) end
   end
 end
 
@@ -65,7 +73,7 @@ for _, chat in ipairs(redis.call('ZRANGEBYSCORE', K.waiting, '-inf', now, 'LIMIT
   local head = redis.call('ZPOPMIN', base .. 'w:' .. chat)
   if head[1] then
     local pr = redis.call('HGET', base .. 'm:' .. head[1], 'pr')
-    if pr then redis.call('LPUSH', KEYS[1 + tonumber(pr)], head[1]) end
+    if pr then redis.call('LPUSH', KEYS[rank(pr)], head[1]) end
   end
 end
 
@@ -85,10 +93,12 @@ while p <= 4 and n < want and budget > 0 do
     local mk = base .. 'm:' .. id
     local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x')
     -- anything not 'queued' (cancelled, sent, dead) is a stale entry: drop it
-    if h[1] == 'queued' then
-      local chat, seq = h[2], tonumber(h[3])
+    if h[1] == 'queued' and not h[2] then
+      deadLetter(id, mk, now, 'dead', 'poison: the stored message has no chat')
+    elseif h[1] == 'queued' then
+      local chat, seq = h[2], tonumber(h[3]) or 0
       local blocked = redis.call('HGET', KEYS[12], chat)
-      if tonumber(h[4]) <= now then
+      if (tonumber(h[4]) or 0) <= now then
         deadLetter(id, mk, now, 'expired', 'expired before it could be delivered')
       elseif blocked then
         deadLetter(id, mk, now, 'dead', 'chat is blocked: ' .. blocked)
@@ -113,7 +123,7 @@ while p <= 4 and n < want and budget > 0 do
             break
           end
           if gInterval > 0 then
-            redis.call('SET', KEYS[9], gtat + gInterval, 'PX', gInterval + gBurst + 1000)
+            redis.call('SET', KEYS[9], gtat + gInterval, 'PX', math.ceil(gInterval + gBurst) + 1000)
           end
           local interval = chatInterval
           if string.sub(chat, 1, 1) == '-' or string.sub(chat, 1, 1) == '@' then

@@ -16,7 +16,7 @@ if redis.call('ZREM', K.dlq, id) == 0 or redis.call('EXISTS', mk) == 0 then retu
 redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now)
 redis.call('PERSIST', mk)
 addHistory(mk, now, 'requeued', ARGV[5])
-redis.call('RPUSH', KEYS[3 + tonumber(redis.call('HGET', mk, 'pr'))], id)
+redis.call('RPUSH', KEYS[3 + (tonumber(redis.call('HGET', mk, 'pr')) or 2)], id)
 redis.call('LPUSH', KEYS[7], '1')
 redis.call('LTRIM', KEYS[7], 0, 63)
 redis.call('HINCRBY', K.stats, 'requeued', 1)

@@ -34,7 +34,7 @@ if attempts >= tonumber(h[4] or '1') then
   return 'failed'
 end
 local at = now + math.max(delay, pauseMs)
-if at >= tonumber(h[5]) then
+if at >= (tonumber(h[5]) or math.huge) then
   deadLetter(id, mk, now, 'expired', 'would expire before the next attempt; last error: ' .. err)
   return 'expired'
 end
@@ -45,5 +45,5 @@ if delay > 0 then
   return 'retrying'
 end
 redis.call('HSET', mk, 's', 'queued', 'u', now)
-redis.call('LPUSH', KEYS[7 + tonumber(h[6])], id)
+redis.call('LPUSH', KEYS[7 + (tonumber(h[6]) or 2)], id)
 return 'requeued'
