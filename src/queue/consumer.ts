@@ -41,6 +41,9 @@ export interface WorkerState {
   delivered: number
 }
 
+/** Worker entries in keys.workers older than this are dead workers. */
+export const HEARTBEAT_MS = 2000
+
 export interface Worker {
   start (): void
   stop (): Promise<void>
@@ -76,7 +79,17 @@ export function createWorker (o: WorkerOptions): Worker {
   const outcome = [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats]
   let controller = new AbortController()
   let loop: Promise<void> | undefined
+  let heartbeat: NodeJS.Timeout | undefined
   let delivered = 0
+  const startedAt = Date.now()
+
+  // every worker says it is alive every HEARTBEAT_MS; readers ignore stale entries
+  const beat = () => redis.hset(keys.workers, id, JSON.stringify({ ...state(), pid: process.pid, host: hostname(), started_at: startedAt, seen: Date.now() }))
+    .catch(() => undefined)
+
+  function state (): WorkerState {
+    return { id, running: loop !== undefined, inFlight: inFlight.size, breaker: o.breaker.state(), delivered }
+  }
 
   const limits: ClaimLimits = { leaseMs, globalIntervalMs: gInterval, globalBurstMs: gBurst, chatIntervalMs: o.rate.chatIntervalMs, groupIntervalMs: o.rate.groupIntervalMs }
   const claim = (max: number) => claimJobs(redis, keys, limits, max)
@@ -221,6 +234,9 @@ export function createWorker (o: WorkerOptions): Worker {
       controller = new AbortController()
       log.info({ worker: id, concurrency: o.concurrency }, 'worker started')
       loop = run(controller.signal)
+      beat().catch(() => undefined)
+      heartbeat = setInterval(beat, HEARTBEAT_MS)
+      heartbeat.unref()
     },
 
     async stop () {
@@ -243,11 +259,11 @@ export function createWorker (o: WorkerOptions): Worker {
       for (const job of jobs.values()) {
         await retry(job, { delayMs: 0, error: '', spend: false })
       }
+      clearInterval(heartbeat)
+      await redis.hdel(keys.workers, id).catch(() => undefined)
       log.info({ worker: id }, 'worker stopped')
     },
 
-    state () {
-      return { id, running: loop !== undefined, inFlight: inFlight.size, breaker: o.breaker.state(), delivered }
-    }
+    state
   }
 }
