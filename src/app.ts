@@ -12,9 +12,11 @@ import queue from './plugins/queue.ts'
 import telegram, { type TelegramTarget } from './plugins/telegram.ts'
 import auth from './plugins/auth.ts'
 import worker from './plugins/worker.ts'
+import templates from './plugins/templates.ts'
 import sendRoutes from './routes/send.ts'
 import messageRoutes from './routes/messages.ts'
 import healthRoutes from './routes/health.ts'
+import templateRoutes from './routes/templates.ts'
 
 export interface AppOptions {
   config: Config
@@ -55,8 +57,10 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes)
   if (c.ROLE !== 'worker') {
+    await app.register(templates, { config: c })
     await app.register(sendRoutes, { config: c })
     await app.register(messageRoutes)
+    await app.register(templateRoutes, { config: c })
   }
   return app
 }

@@ -36,8 +36,11 @@ export default fp(async function errors (app: FastifyInstance) {
       const message = details.map(d => `${d.field} ${d.message}`).join('; ')
       return reply.code(400).send({ error: 'Bad Request', message, details })
     }
-    if (err instanceof InputError) {
-      return reply.code(err.statusCode).send({ error: STATUS_CODES[err.statusCode] ?? 'Bad Request', message: err.message, details: err.details })
+    // InputError, TemplateError: a 4xx that names the bad fields
+    const details = (err as { details?: unknown }).details
+    const code = err.statusCode ?? 500
+    if ((err instanceof InputError || Array.isArray(details)) && code >= 400 && code < 500) {
+      return reply.code(code).send({ error: STATUS_CODES[code] ?? 'Bad Request', message: err.message, details: details as FieldError[] })
     }
     if (err instanceof QueueUnavailableError) {
       request.log.warn({ err: err.cause instanceof Error ? err.cause.message : err.cause }, 'redis unavailable: answering 503')

@@ -16,6 +16,7 @@ export interface DeliveryInput {
   attempts?: number
   idempotency_key?: string
   metadata?: Record<string, unknown>
+  note?: string
 }
 
 export async function acceptMessage (
@@ -40,7 +41,8 @@ export async function acceptMessage (
     expiresAt,
     attempts: o.attempts ?? config.attempts,
     ...(o.idempotency_key !== undefined ? { idempotencyKey: o.idempotency_key } : {}),
-    ...(o.metadata !== undefined ? { metadata: o.metadata } : {})
+    ...(o.metadata !== undefined ? { metadata: o.metadata } : {}),
+    ...(o.note !== undefined ? { note: o.note } : {})
   })
   return {
     id: r.id,

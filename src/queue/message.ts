@@ -21,6 +21,8 @@ export interface NewMessage {
   attempts: number
   idempotencyKey?: string
   metadata?: unknown
+  /** something the sender should know, shown in the status (e.g. a template language fallback) */
+  note?: string
 }
 
 export const STATUSES = ['queued', 'scheduled', 'active', 'retrying', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const
@@ -31,7 +33,8 @@ export type MessageStatus = typeof STATUSES[number]
  * sequence (per-chat order), p calls JSON, n number of calls, i next call,
  * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
- * e last error, h history (JSON lines), md metadata JSON, ik idempotency key.
+ * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
+ * nt a note for the sender.
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [
@@ -46,5 +49,6 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.sendAt !== undefined && m.sendAt > now) fields.push('sa', m.sendAt)
   if (m.metadata !== undefined) fields.push('md', JSON.stringify(m.metadata))
   if (m.idempotencyKey !== undefined) fields.push('ik', m.idempotencyKey)
+  if (m.note !== undefined) fields.push('nt', m.note)
   return fields
 }

@@ -35,6 +35,7 @@ export function toView (id: string, h: Record<string, string>): MessageView {
   if (h.d) view.sent_at = iso(h.d)
   if (h.ik) view.idempotency_key = h.ik
   if (h.md) view.metadata = JSON.parse(h.md)
+  if (h.nt) view.note = h.nt
   return view
 }
 

@@ -25,6 +25,7 @@ export const MessageSchema = Type.Object({
   sent_at: Type.Optional(Type.String()),
   idempotency_key: Type.Optional(Type.String()),
   metadata: Type.Optional(Type.Unknown()),
+  note: Type.Optional(Type.String({ description: 'something the sender should know, e.g. a template rendered in the default language' })),
   history: Type.Array(HistoryEntrySchema)
 })
 export type MessageView = Static<typeof MessageSchema>

@@ -1,0 +1,131 @@
+// Templated sends: list and preview templates, send one, and the booking
+// notification the booking backend calls. Rendering is src/templates; the
+// rendered HTML takes the same path as POST /send (split, queue, 202).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import type { Config } from '../config.ts'
+import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
+import { SendTemplatedBodySchema, TemplatePreviewBodySchema, TemplateNameSchema } from '../schemas/templates.ts'
+import { BookingNotificationBodySchema } from '../schemas/booking.ts'
+import { composeCalls, normalizeChatId } from '../telegram/compose.ts'
+import { acceptMessage } from '../queue/accept.ts'
+import { InputError } from '../input-error.ts'
+import { TemplateError, type Rendered } from '../templates/index.ts'
+import { splitText } from '../telegram/split-text.ts'
+
+const RenderedSchema = Type.Object({
+  template: Type.String(),
+  language: Type.String(),
+  requested_language: Type.String(),
+  fallback: Type.Boolean({ description: 'true: no file in the requested language, rendered in DEFAULT_LANGUAGE' }),
+  text: Type.String(),
+  parse_mode: Type.Literal('HTML'),
+  parts: Type.Integer({ description: 'messages it will be sent as' }),
+  reply_markup: Type.Optional(Type.Unknown())
+})
+
+const TemplatedAcceptedSchema = Type.Composite([AcceptedSchema, Type.Object({
+  template: Type.String(),
+  language: Type.String(),
+  fallback: Type.Boolean()
+})])
+
+function fallbackNote (r: Rendered): string | undefined {
+  return r.fallback ? `template ${r.template} has no "${r.requestedLanguage}" file: rendered in ${r.language}` : undefined
+}
+
+/** An unknown template named in the body is the body's fault: 400, listing what exists. */
+function asBodyError (err: unknown): never {
+  if (err instanceof TemplateError && err.code === 'UNKNOWN_TEMPLATE') throw new InputError(err.message, [{ field: 'body.template', message: err.message }])
+  throw err
+}
+
+const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema }
+
+  const queueRendered = async (r: Rendered, chatId: number | string, body: Parameters<typeof acceptMessage>[4]) => {
+    const calls = composeCalls({ chat_id: chatId, text: r.text, parse_mode: 'HTML', ...(r.replyMarkup ? { reply_markup: r.replyMarkup as never } : {}) })
+    const note = fallbackNote(r)
+    const accepted = await acceptMessage(app.queue.producer, config, chatId, calls, { ...body, ...(note ? { note } : {}) })
+    return { ...accepted, template: r.template, language: r.language, fallback: r.fallback }
+  }
+
+  app.get('/api/telegram/templates', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['templates'],
+      summary: 'Templates, their languages and variables (JSON Schema)',
+      security: [{ bearer: [] }],
+      response: {
+        200: Type.Object({
+          languages: Type.Array(Type.String()),
+          default_language: Type.String(),
+          templates: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), languages: Type.Array(Type.String()), variables: Type.Unknown() }))
+        })
+      }
+    }
+  }, async () => ({
+    languages: app.templates.languages,
+    default_language: config.DEFAULT_LANGUAGE,
+    templates: app.templates.list().map(t => ({ name: t.name, description: t.description, languages: t.languages, variables: t.variables }))
+  }))
+
+  app.post('/api/telegram/templates/:name/preview', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['templates'],
+      summary: 'Render a template without sending it',
+      security: [{ bearer: [] }],
+      params: Type.Object({ name: TemplateNameSchema }),
+      body: TemplatePreviewBodySchema,
+      response: { 200: RenderedSchema, ...errors }
+    }
+  }, async (request) => {
+    const r = app.templates.render(request.params.name, request.body.language, request.body.data)
+    return {
+      template: r.template,
+      language: r.language,
+      requested_language: r.requestedLanguage,
+      fallback: r.fallback,
+      text: r.text,
+      parse_mode: r.parseMode,
+      parts: splitText(r.text, { parseMode: 'HTML' }).length,
+      ...(r.replyMarkup ? { reply_markup: r.replyMarkup } : {})
+    }
+  })
+
+  app.post('/api/telegram/send-templated', {
+    onRequest: app.auth.sender,
+    schema: { tags: ['send'], summary: 'Render a template and queue it', security: [{ bearer: [] }], body: SendTemplatedBodySchema, response: { 202: TemplatedAcceptedSchema, ...errors } }
+  }, async (request, reply) => {
+    const body = request.body
+    let r: Rendered
+    try { r = app.templates.render(body.template, body.language, body.data) } catch (err) { asBodyError(err) }
+    return reply.code(202).send(await queueRendered(r, normalizeChatId(body.chat_id), body))
+  })
+
+  app.post('/api/telegram/booking-notification', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['send'],
+      summary: 'Notify about a booking event (created, confirmed, cancelled, reminder, updated)',
+      description: 'Goes to TELEGRAM_CHAT_ID unless chat_id is given. With buttons:true the message carries Confirm/Cancel buttons whose presses come back through the webhook.',
+      security: [{ bearer: [] }],
+      body: BookingNotificationBodySchema,
+      response: { 202: TemplatedAcceptedSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    const body = request.body
+    const chat = body.chat_id ?? config.TELEGRAM_CHAT_ID
+    if (chat === undefined) throw InputError.field('body.chat_id', 'is required when TELEGRAM_CHAT_ID is not configured')
+    const r = app.templates.renderBooking({
+      booking: body.booking,
+      event: body.event,
+      ...(body.language ? { language: body.language } : {}),
+      ...(body.buttons !== undefined ? { buttons: body.buttons } : {}),
+      ...(body.previous ? { previous: body.previous } : {})
+    })
+    return reply.code(202).send(await queueRendered(r, normalizeChatId(chat), body))
+  })
+}
+export default routes
