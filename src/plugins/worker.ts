@@ -3,11 +3,15 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { connectRedis } from '../redis/connect.ts'
-import { createWorker, type Worker } from '../queue/consumer.ts'
+import { createWorker, type Transport, type Worker } from '../queue/consumer.ts'
 import type { Config } from '../config.ts'
 
 declare module 'fastify' {
-  interface FastifyInstance { worker?: Worker }
+  interface FastifyInstance {
+    worker?: Worker
+    /** non-Telegram destinations the worker delivers queued calls to (see Transport) */
+    transports: Map<string, Transport>
+  }
 }
 
 export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, url: string }) {
@@ -15,7 +19,9 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
   const log = app.log.child({ component: 'worker' })
   const redis = await connectRedis({ url: opts.url, name: 'worker', log, autoPipelining: true })
   const blocking = await connectRedis({ url: opts.url, name: 'worker-wait', log })
+  if (!app.hasDecorator('transports')) app.decorate('transports', new Map<string, Transport>())
   const worker = createWorker({
+    transports: app.transports,
     redis,
     blocking,
     keys: app.queue.keys,

@@ -31,7 +31,17 @@ export interface WorkerOptions {
   guarantee: 'at-least-once' | 'at-most-once'
   /** how long stop() waits for in-flight sends before returning them to the queue */
   graceMs?: number
+  /**
+   * Calls whose method names a transport go there instead of the Bot API
+   * (e.g. booking events POSTed to the booking backend), with the same
+   * retry, DLQ and per-chat order rules. A transport throws BotApiError for
+   * an HTTP failure so it is classified like Telegram's (4xx permanent, 5xx
+   * retried) and network errors as they are. The breaker is Telegram's only.
+   */
+  transports?: ReadonlyMap<string, Transport>
 }
+
+export type Transport = (params: Record<string, unknown>) => Promise<unknown>
 
 export interface WorkerState {
   id: string
@@ -172,7 +182,8 @@ export function createWorker (o: WorkerOptions): Worker {
     const params = job.target ? { ...call.params, chat_id: toChatId(job.target) } : call.params
     let result: unknown
     try {
-      result = await o.breaker.call(call.method, params)
+      const transport = o.transports?.get(call.method)
+      result = transport ? await transport(params) : await o.breaker.call(call.method, params)
     } catch (err) {
       return await onFailure(job, err)
     }
