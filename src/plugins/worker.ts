@@ -9,17 +9,17 @@ import type { Config } from '../config.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     worker?: Worker
-    /** non-Telegram destinations the worker delivers queued calls to (see Transport) */
+    /** non-Telegram destinations the worker delivers queued calls to (see Transport); plugins add to it before ready */
     transports: Map<string, Transport>
   }
 }
 
 export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, url: string }) {
+  if (!app.hasDecorator('transports')) app.decorate('transports', new Map<string, Transport>())
   const c = opts.config
   const log = app.log.child({ component: 'worker' })
   const redis = await connectRedis({ url: opts.url, name: 'worker', log, autoPipelining: true })
   const blocking = await connectRedis({ url: opts.url, name: 'worker-wait', log })
-  if (!app.hasDecorator('transports')) app.decorate('transports', new Map<string, Transport>())
   const worker = createWorker({
     transports: app.transports,
     redis,
