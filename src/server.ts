@@ -57,13 +57,19 @@ async function main (): Promise<void> {
 
   const app = await buildApp({ config, redisUrl, telegram: target, adminToken, logger: loggerOptions(config) })
   let url = 'none (ROLE=worker)'
-  if (config.ROLE === 'worker') await app.ready()
-  else url = await app.listen({ port: config.PORT, host: config.HOST })
+  if (config.ROLE === 'worker') {
+    await app.ready()
+  } else {
+    await app.listen({ port: config.PORT, host: config.HOST })
+    const address = app.server.address()
+    const port = typeof address === 'object' && address ? address.port : config.PORT
+    url = `http://${config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST}:${port}`
+  }
 
   const lines = [
     '',
     'tg-relay is running',
-    `  URL:     ${url.replace('0.0.0.0', 'localhost')}`,
+    `  URL:     ${url}`,
     `  mode:    ${config.sandbox ? `SANDBOX — messages go to the built-in Bot API emulator at ${emulator?.url} (set TELEGRAM_BOT_TOKEN for live)` : `live — Bot API at ${config.TELEGRAM_API_URL}`}`,
     `  redis:   ${localRedis ? `local redis-server ${redisUrl} (AOF, data in ${config.REDIS_DATA_DIR})` : redisUrl.replace(/\/\/[^@]*@/, '//***@')}`,
     `  role:    ${config.ROLE}; worker ${config.ROLE === 'api' ? 'not in this process' : `running, ${config.QUEUE_MAX_CONCURRENT_JOBS} concurrent sends`}`,

@@ -72,8 +72,9 @@ export async function startRedisServer (o: RedisServerOptions): Promise<RedisSer
     proc.stdout?.resume()
     proc.stderr?.resume()
     proc.once('exit', (code, signal) => {
+      if (stopping || child !== proc) return
       o.onExit?.(code, signal)
-      if (o.supervise && !stopping && child === proc) {
+      if (o.supervise) {
         setTimeout(() => { if (!stopping) launch().catch(() => undefined) }, 500)
       }
     })
