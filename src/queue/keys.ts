@@ -29,6 +29,8 @@ export interface QueueKeys {
   chatWait: (chat: string) => string
   idem: (key: string) => string
   log: (hour: number) => string
+  /** outcome counters of a broadcast (written by the scripts) */
+  broadcast: (id: string) => string
 }
 
 export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'): QueueKeys {
@@ -55,7 +57,8 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     chat: chat => `${base}c:${chat}`,
     chatWait: chat => `${base}w:${chat}`,
     idem: key => `${base}idem:${key}`,
-    log: hour => `${base}log:${hour}`
+    log: hour => `${base}log:${hour}`,
+    broadcast: id => `${base}b:${id}`
   }
 }
 

@@ -23,6 +23,10 @@ export interface NewMessage {
   metadata?: unknown
   /** something the sender should know, shown in the status (e.g. a template language fallback) */
   note?: string
+  /** how long idempotencyKey deduplicates; default 24 h */
+  idempotencyTtlMs?: number
+  /** the broadcast this message belongs to: the scripts count its outcome in {prefix}:b:<id> */
+  broadcastId?: string
 }
 
 export const STATUSES = ['queued', 'scheduled', 'active', 'retrying', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const
@@ -34,7 +38,7 @@ export type MessageStatus = typeof STATUSES[number]
  * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
- * nt a note for the sender.
+ * nt a note for the sender, b the broadcast it belongs to.
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [
@@ -50,5 +54,6 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.metadata !== undefined) fields.push('md', JSON.stringify(m.metadata))
   if (m.idempotencyKey !== undefined) fields.push('ik', m.idempotencyKey)
   if (m.note !== undefined) fields.push('nt', m.note)
+  if (m.broadcastId !== undefined) fields.push('b', m.broadcastId)
   return fields
 }

@@ -19,5 +19,6 @@ redis.call('HSET', mk, 's', 'cancelled', 'u', now)
 addHistory(mk, now, 'cancelled', '')
 redis.call('PEXPIRE', mk, ARGV[4])
 redis.call('HINCRBY', K.stats, 'cancelled', 1)
+countBroadcast(mk, 'cancelled')
 releaseChat(h[2], id, now)
 return 'ok'

@@ -17,6 +17,9 @@ local mk = base .. 'm:' .. id
 local h = redis.call('HMGET', mk, 's', 'i', 'c')
 if h[1] ~= 'active' or (ARGV[7] ~= '' and (h[2] or '0') ~= ARGV[7]) then return 'stale' end
 if ARGV[8] == '1' then redis.call('HINCRBY', mk, 'a', 1) end
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[6], h[3], ARGV[6]) end
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[6], h[3], ARGV[6])
+  countBroadcast(mk, 'blocked')
+end
 deadLetter(id, mk, now, ARGV[4], ARGV[5])
 return ARGV[4]

@@ -22,6 +22,12 @@ local function releaseChat (chat, id, now)
   end
 end
 
+-- A message that belongs to a broadcast (field b) counts its outcome there.
+local function countBroadcast (mk, outcome)
+  local b = redis.call('HGET', mk, 'b')
+  if b then redis.call('HINCRBY', base .. 'b:' .. b, outcome, 1) end
+end
+
 -- Moves a message to the dead-letter queue with its final state and reason.
 local function deadLetter (id, mk, now, state, reason)
   redis.call('ZREM', K.active, id)
@@ -30,6 +36,7 @@ local function deadLetter (id, mk, now, state, reason)
   addHistory(mk, now, state, reason)
   redis.call('ZADD', K.dlq, now, id)
   redis.call('HINCRBY', K.stats, state, 1)
+  countBroadcast(mk, state)
   local chat = redis.call('HGET', mk, 'c')
   if chat then releaseChat(chat, id, now) end
 end
