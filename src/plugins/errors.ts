@@ -46,6 +46,9 @@ export default fp(async function errors (app: FastifyInstance) {
       request.log.warn({ err: err.cause instanceof Error ? err.cause.message : err.cause }, 'redis unavailable: answering 503')
       return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: err.message })
     }
+    if (err.code === 'FST_REQ_FILE_TOO_LARGE') {
+      return reply.code(413).send({ error: 'Payload Too Large', message: 'the uploaded file is over 50 MB, Telegram\'s upload limit for bots (photos: 10 MB)' })
+    }
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       return reply.code(status).send({ error: STATUS_CODES[status] ?? 'Error', message: err.message })

@@ -19,26 +19,33 @@ export interface DeliveryInput {
   note?: string
 }
 
+/** When a message may go and until when: send_at, expires_at or ttl, checked. */
+export function deliveryWindow (config: Config, o: DeliveryInput, now = Date.now()): { sendAt?: number, expiresAt: number } {
+  const sendAt = o.send_at === undefined ? undefined : Date.parse(o.send_at)
+  const start = Math.max(now, sendAt ?? now)
+  if (o.expires_at !== undefined && o.ttl !== undefined) throw InputError.field('body.ttl', 'cannot be given together with expires_at')
+  const expiresAt = o.expires_at === undefined ? start + (o.ttl ?? config.MESSAGE_TTL) * 1000 : Date.parse(o.expires_at)
+  if (expiresAt <= start) throw InputError.field('body.expires_at', sendAt === undefined ? 'is in the past' : 'is not after send_at')
+  return { ...(sendAt !== undefined && sendAt > now ? { sendAt } : {}), expiresAt }
+}
+
 export async function acceptMessage (
   producer: Producer,
   config: Config,
   chatId: number | string,
   calls: BotCall[],
-  o: DeliveryInput
+  o: DeliveryInput,
+  extra: { files?: string[] } = {}
 ): Promise<Accepted> {
-  const now = Date.now()
-  const sendAt = o.send_at === undefined ? undefined : Date.parse(o.send_at)
-  const start = Math.max(now, sendAt ?? now)
-  const expiresAt = o.expires_at === undefined ? start + (o.ttl ?? config.MESSAGE_TTL) * 1000 : Date.parse(o.expires_at)
-  if (o.expires_at !== undefined && o.ttl !== undefined) throw InputError.field('body.ttl', 'cannot be given together with expires_at')
-  if (expiresAt <= start) throw InputError.field('body.expires_at', sendAt === undefined ? 'is in the past' : 'is not after send_at')
+  const { sendAt, expiresAt } = deliveryWindow(config, o)
   const priority = o.priority ?? 'normal'
   const r = await producer.enqueue({
     chatId,
     calls,
     priority,
-    ...(sendAt !== undefined && sendAt > now ? { sendAt } : {}),
+    ...(sendAt !== undefined ? { sendAt } : {}),
     expiresAt,
+    ...(extra.files ? { files: extra.files } : {}),
     attempts: o.attempts ?? config.attempts,
     ...(o.idempotency_key !== undefined ? { idempotencyKey: o.idempotency_key } : {}),
     ...(o.metadata !== undefined ? { metadata: o.metadata } : {}),
@@ -48,7 +55,7 @@ export async function acceptMessage (
     id: r.id,
     status: r.status,
     priority,
-    ...(sendAt !== undefined && sendAt > now ? { send_at: new Date(sendAt).toISOString() } : {}),
+    ...(sendAt !== undefined ? { send_at: new Date(sendAt).toISOString() } : {}),
     ...(r.duplicate ? { duplicate: true } : {}),
     parts: calls.length
   }

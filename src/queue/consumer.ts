@@ -11,7 +11,7 @@ import type { Breaker } from '../telegram/breaker.ts'
 import { classifyError, type Verdict } from '../telegram/classify-error.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import type { QueueKeys } from './keys.ts'
-import type { BotCall } from './message.ts'
+import { isUploadRef, type BotCall } from './message.ts'
 import { runScript, type ScriptReply } from './scripts.ts'
 import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
 import { isRedisUnavailable } from './errors.ts'
@@ -179,7 +179,14 @@ export function createWorker (o: WorkerOptions): Worker {
     if (!call || typeof call.method !== 'string' || typeof call.params !== 'object') {
       return await dead(job, 'poison: the stored payload is not a valid Bot API call', { spend: false })
     }
-    const params = job.target ? { ...call.params, chat_id: toChatId(job.target) } : call.params
+    const params: Record<string, unknown> = job.target ? { ...call.params, chat_id: toChatId(job.target) } : { ...call.params }
+    for (const [key, value] of Object.entries(params)) {
+      if (!isUploadRef(value)) continue
+      const bytes = await redis.getBuffer(keys.file(value.upload)).catch(() => undefined)
+      if (bytes === undefined) return await retry(job, { delayMs: 1000, error: 'Redis unavailable while reading the upload', spend: false })
+      if (bytes === null) return await dead(job, 'the uploaded file is gone (expired or deleted)', { spend: false })
+      params[key] = new File([new Uint8Array(bytes)], value.filename, { type: value.content_type })
+    }
     let result: unknown
     try {
       const transport = o.transports?.get(call.method)

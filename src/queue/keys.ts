@@ -31,6 +31,8 @@ export interface QueueKeys {
   log: (hour: number) => string
   /** outcome counters of a broadcast (written by the scripts) */
   broadcast: (id: string) => string
+  /** bytes of an uploaded file, kept until its message is delivered or expires */
+  file: (id: string) => string
 }
 
 export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'): QueueKeys {
@@ -58,7 +60,8 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     chatWait: chat => `${base}w:${chat}`,
     idem: key => `${base}idem:${key}`,
     log: hour => `${base}log:${hour}`,
-    broadcast: id => `${base}b:${id}`
+    broadcast: id => `${base}b:${id}`,
+    file: id => `${base}f:${id}`
   }
 }
 

@@ -27,6 +27,19 @@ export interface NewMessage {
   idempotencyTtlMs?: number
   /** the broadcast this message belongs to: the scripts count its outcome in {prefix}:b:<id> */
   broadcastId?: string
+  /** uploaded files (keys.file ids) its calls refer to; deleted once it is delivered */
+  files?: string[]
+}
+
+/** In a queued call's params: "send the uploaded file stored under keys.file(upload)". */
+export interface UploadRef {
+  upload: string
+  filename: string
+  content_type: string
+}
+
+export function isUploadRef (v: unknown): v is UploadRef {
+  return typeof v === 'object' && v !== null && typeof (v as UploadRef).upload === 'string'
 }
 
 export const STATUSES = ['queued', 'scheduled', 'active', 'retrying', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const
@@ -38,7 +51,7 @@ export type MessageStatus = typeof STATUSES[number]
  * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
- * nt a note for the sender, b the broadcast it belongs to.
+ * nt a note for the sender, b the broadcast it belongs to, f uploaded file ids.
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [
@@ -55,5 +68,6 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.idempotencyKey !== undefined) fields.push('ik', m.idempotencyKey)
   if (m.note !== undefined) fields.push('nt', m.note)
   if (m.broadcastId !== undefined) fields.push('b', m.broadcastId)
+  if (m.files !== undefined && m.files.length > 0) fields.push('f', m.files.join(','))
   return fields
 }

@@ -2,7 +2,7 @@
 // and out, a timeout per request. Telegram's {ok:false} answers become
 // BotApiError; network failures surface as undici's errors with their codes.
 // The token lives only in the request path and is never put into an error.
-import { Pool } from 'undici'
+import { FormData, Pool } from 'undici'
 
 export interface BotApiParameters {
   retry_after?: number
@@ -42,6 +42,17 @@ interface Envelope {
   parameters?: BotApiParameters
 }
 
+/** Files go as multipart parts; everything else as Telegram expects form fields (objects JSON-encoded). */
+function toFormData (params: Record<string, unknown>): FormData {
+  const form = new FormData()
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue
+    if (value instanceof Blob) form.append(key, value, value instanceof File ? value.name : key)
+    else form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value))
+  }
+  return form
+}
+
 export function createBotApi (opts: BotApiOptions): BotApi {
   const url = new URL(opts.baseUrl)
   const basePath = url.pathname.replace(/\/$/, '')
@@ -57,11 +68,13 @@ export function createBotApi (opts: BotApiOptions): BotApi {
 
   return {
     async call<T> (method: string, params: Record<string, unknown>): Promise<T> {
+      const upload = Object.values(params).some(v => v instanceof Blob)
       const res = await pool.request({
         method: 'POST',
         path: `${basePath}/bot${opts.token}/${method}`,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(params)
+        ...(upload
+          ? { body: toFormData(params) }
+          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
       })
       let envelope: Envelope
       try {

@@ -15,7 +15,7 @@ local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4
 
 local id, now, part = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local mk = base .. 'm:' .. id
-local h = redis.call('HMGET', mk, 's', 'i', 'n', 'c', 'sq', 't', 'sa', 'r')
+local h = redis.call('HMGET', mk, 's', 'i', 'n', 'c', 'sq', 't', 'sa', 'r', 'f')
 if (h[1] ~= 'active' and h[1] ~= 'queued' and h[1] ~= 'retrying') or (h[2] or '0') ~= part then
   return 'stale'
 end
@@ -31,6 +31,10 @@ if nextPart < tonumber(h[3] or '1') then
   local tat = tonumber(redis.call('HGET', base .. 'c:' .. chat, 't') or '0')
   redis.call('ZADD', K.waiting, math.max(tat, now), chat)
   return 'next'
+end
+-- uploaded bytes are not needed once Telegram has them
+if h[9] then
+  for fid in string.gmatch(h[9], '[^,]+') do redis.call('DEL', base .. 'f:' .. fid) end
 end
 redis.call('HSET', mk, 's', 'sent', 'd', now)
 redis.call('HINCRBY', mk, 'a', 1)
