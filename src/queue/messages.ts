@@ -11,10 +11,17 @@ const HOUR = 3_600_000
 const iso = (ms: string | undefined) => ms === undefined ? undefined : new Date(Number(ms)).toISOString()
 
 export function toView (id: string, h: Record<string, string>): MessageView {
-  const history = (h.h ?? '').split('\n').filter(Boolean).map(line => {
+  // 'queued', 'scheduled' and 'sent' come from timestamps the message keeps
+  // anyway; the stored history holds what has no field of its own
+  const stored = (h.h ?? '').split('\n').filter(Boolean).map(line => {
     const e = JSON.parse(line) as { t: number, ev: string, d?: string }
     return { at: new Date(e.t).toISOString(), event: e.ev, ...(e.d ? { detail: e.d } : {}) }
   })
+  const history = [
+    { at: iso(h.t) as string, event: 'queued', ...(h.sa ? { detail: `scheduled for ${iso(h.sa)}` } : {}) },
+    ...stored,
+    ...(h.d ? [{ at: iso(h.d) as string, event: 'sent', detail: `message_id ${h.r ?? ''}` }] : [])
+  ]
   const view: MessageView = {
     id,
     status: (h.s ?? 'queued') as MessageStatus,

@@ -25,6 +25,7 @@ t.test('delivery', async t => {
     t.same(s.metadata, { booking: 42 })
     t.equal(s.attempts, 1)
     t.ok(s.sent_at)
+    t.same(s.history.map((h: { event: string }) => h.event), ['queued', 'sent'], 'the audit trail')
   })
 
   t.test('long text is split into ordered parts, each within 4096 characters', async t => {
@@ -110,7 +111,9 @@ t.test('delivery', async t => {
     await waitFor(() => emulator.received(127).length === 1, 'the scheduled one', 5000)
     t.equal(emulator.received(127)[0]?.text, 'on time')
     t.ok(Date.now() >= Date.parse(sched.body.send_at), 'not before its time')
-    t.equal((await status(res.body.id)).status, 'cancelled')
+    const cancelled = await status(res.body.id)
+    t.equal(cancelled.status, 'cancelled')
+    t.same(cancelled.history.map((h: { event: string }) => h.event), ['queued', 'cancelled'])
   })
 
   t.test('the message log lists by status and chat', async t => {
