@@ -16,9 +16,9 @@ t.test('kill -9 of a worker, five times, under load: nothing lost', async t => {
   const workerEnv = { ...TEST_ENV, LOG_LEVEL: 'warn', ROLE: 'worker', REDIS_URL: relay.redis.url, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_URL: emulator.url }
   // a steady load: a producer keeps sending through every kill
   const acked: string[] = []
-  let producing = true
+  const load = { running: true }
   const producer = (async () => {
-    for (let i = 0; producing; i++) {
+    for (let i = 0; load.running; i++) {
       const text = `m${i}`
       const res = await relay.send({ chat_id: 1000 + (i % 40), text })
       if (res.status === 202) acked.push(text)
@@ -42,7 +42,7 @@ t.test('kill -9 of a worker, five times, under load: nothing lost', async t => {
     next.child.kill('SIGTERM')
     t.equal((await next.exit).code, 0, `round ${round}: the other worker stops cleanly`)
   }
-  producing = false
+  load.running = false
   await producer
   const N = acked.length
   const last = await spawnRelay(t, workerEnv)

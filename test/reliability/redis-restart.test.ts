@@ -13,9 +13,9 @@ t.test('redis-server killed and restarted under load: no acknowledged message lo
   let refused = 0
   let redisDown = false
   let acceptedWhileDown = 0
-  let producing = true
+  const load = { running: true }
   const producer = (async () => {
-    for (let i = 0; producing; i++) {
+    for (let i = 0; load.running; i++) {
       const text = `k${i}`
       // a client that retries 503s, as a booking backend should
       for (;;) {
@@ -40,7 +40,7 @@ t.test('redis-server killed and restarted under load: no acknowledged message lo
   redisDown = false
   const before = acked.length
   await waitFor(() => acked.length > before + 200, 'accepting again after the restart', 30_000)
-  producing = false
+  load.running = false
   await producer
   await waitFor(() => new Set(emulator.messages.map(m => m.text)).size >= new Set(acked).size, 'every acknowledged message delivered', 60_000)
   const delivered = new Set(emulator.messages.map(m => m.text))
