@@ -8,7 +8,7 @@ import { hostname } from 'node:os'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
-import { classifyError, type Verdict } from '../telegram/classify-error.ts'
+import { classifyError, isOutageError, type Verdict } from '../telegram/classify-error.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import type { QueueKeys } from './keys.ts'
 import { isUploadRef, type BotCall } from './message.ts'
@@ -93,6 +93,21 @@ export function createWorker (o: WorkerOptions): Worker {
   let delivered = 0
   const startedAt = Date.now()
 
+  // Attempts spent on network failures just before the breaker opened were
+  // spent detecting the outage, not on the message: refund them when it opens,
+  // so an outage (or a flapping network) costs no message an attempt.
+  const outageSpends = new Map<string, number>()
+  o.breaker.onOpen(() => {
+    const since = Date.now() - o.breaker.windowMs
+    const ids = [...outageSpends].filter(([, at]) => at >= since).map(([jobId]) => jobId)
+    outageSpends.clear()
+    if (ids.length === 0) return
+    log.info({ refunded: ids.length }, 'refunding attempts spent detecting the outage')
+    for (const jobId of ids) {
+      runScript(redis, 'refund', [keys.msg(jobId)], []).catch(() => undefined)
+    }
+  })
+
   // every worker says it is alive every HEARTBEAT_MS; readers ignore stale entries
   const beat = () => redis.hset(keys.workers, id, JSON.stringify({ ...state(), pid: process.pid, host: hostname(), started_at: startedAt, seen: Date.now() }))
     .catch(() => undefined)
@@ -164,6 +179,10 @@ export function createWorker (o: WorkerOptions): Worker {
         // the failure that opened the breaker is the outage's, not the message's
         const spend = o.breaker.state() === 'closed'
         const delayMs = backoffDelay(job.attempts + 1, o.backoff)
+        if (spend && isOutageError(err)) {
+          outageSpends.set(job.id, Date.now())
+          if (outageSpends.size > 10_000) outageSpends.delete(outageSpends.keys().next().value as string)
+        }
         log.debug({ id: job.id, reason: v.reason, delayMs }, 'transient failure: will retry')
         return await retry(job, { delayMs, error: v.reason, spend, stat: v.uncertain ? 'uncertain' : '' })
       }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
 
-export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue'] as const
+export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund'] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 export type ScriptReply = string | number | null | ScriptReply[]
 

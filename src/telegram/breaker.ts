@@ -14,8 +14,14 @@ export interface Breaker {
   state (): BreakerState
   /** Resolves once the breaker is closed again (probing with getMe while half-open), or when the signal aborts. */
   whenClosed (signal: AbortSignal): Promise<void>
+  /** called each time the breaker opens */
+  onOpen (listener: () => void): void
+  /** the window over which failures open the breaker, ms */
+  windowMs: number
   shutdown (): void
 }
+
+const WINDOW_MS = 10_000
 
 export function createBreaker (api: BotApi, opts: { resetMs: number, errorPercent: number, volume: number, log: Logger }): Breaker {
   const cb = new CircuitBreaker((method: string, params: Record<string, unknown>) => api.call(method, params), {
@@ -23,7 +29,7 @@ export function createBreaker (api: BotApi, opts: { resetMs: number, errorPercen
     resetTimeout: opts.resetMs,
     errorThresholdPercentage: opts.errorPercent,
     volumeThreshold: opts.volume,
-    rollingCountTimeout: 10_000,
+    rollingCountTimeout: WINDOW_MS,
     // true = "this error does not count as a failure"
     errorFilter: (err: unknown) => !isOutageError(err)
   })
@@ -52,6 +58,8 @@ export function createBreaker (api: BotApi, opts: { resetMs: number, errorPercen
         })
       }
     },
+    onOpen (listener) { cb.on('open', listener) },
+    windowMs: WINDOW_MS,
     shutdown () { cb.shutdown() }
   }
 }
