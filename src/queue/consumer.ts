@@ -96,15 +96,15 @@ export function createWorker (o: WorkerOptions): Worker {
   // Attempts spent on network failures just before the breaker opened were
   // spent detecting the outage, not on the message: refund them when it opens,
   // so an outage (or a flapping network) costs no message an attempt.
-  const outageSpends = new Map<string, number>()
+  const outageSpends = new Map<string, { count: number, at: number }>()
   o.breaker.onOpen(() => {
     const since = Date.now() - o.breaker.windowMs
-    const ids = [...outageSpends].filter(([, at]) => at >= since).map(([jobId]) => jobId)
+    const refunds = [...outageSpends].filter(([, s]) => s.at >= since)
     outageSpends.clear()
-    if (ids.length === 0) return
-    log.info({ refunded: ids.length }, 'refunding attempts spent detecting the outage')
-    for (const jobId of ids) {
-      runScript(redis, 'refund', [keys.msg(jobId)], []).catch(() => undefined)
+    if (refunds.length === 0) return
+    log.info({ messages: refunds.length }, 'refunding attempts spent detecting the outage')
+    for (const [jobId, s] of refunds) {
+      runScript(redis, 'refund', [keys.msg(jobId)], [s.count]).catch(() => undefined)
     }
   })
 
@@ -180,7 +180,7 @@ export function createWorker (o: WorkerOptions): Worker {
         const spend = o.breaker.state() === 'closed'
         const delayMs = backoffDelay(job.attempts + 1, o.backoff)
         if (spend && isOutageError(err)) {
-          outageSpends.set(job.id, Date.now())
+          outageSpends.set(job.id, { count: (outageSpends.get(job.id)?.count ?? 0) + 1, at: Date.now() })
           if (outageSpends.size > 10_000) outageSpends.delete(outageSpends.keys().next().value as string)
         }
         log.debug({ id: job.id, reason: v.reason, delayMs }, 'transient failure: will retry')

@@ -1,14 +1,26 @@
---[[ refund: give back an attempt that an outage, not the message, used up.
+--[[ refund: give back attempts that an outage, not the message, used up.
   Only a message still waiting to be retried gets it back; one that has been
-  delivered or dead-lettered meanwhile is left as it is.
+  delivered or dead-lettered meanwhile is left as it is. A message still
+  'active' is one whose retry script has not run yet (the breaker opens on
+  the failure itself; nothing is claimed while it is open): refund it too —
+  its pending retry's increment and this decrement net to zero.
   KEYS[1] message hash
+  ARGV[1] attempts to give back
   Returns the attempts now spent, or -1 when nothing was refunded
 ]]
 local mk = KEYS[1]
 local h = redis.call('HMGET', mk, 's', 'a')
 local spent = tonumber(h[2]) or 0
-if spent < 1 or (h[1] ~= 'retrying' and h[1] ~= 'queued') then return -1 end
-local now = redis.call('HINCRBY', mk, 'a', -1)
+local n = tonumber(ARGV[1])
+if h[1] == 'active' then
+  -- the last failure's retry has not counted it yet
+elseif h[1] == 'retrying' or h[1] == 'queued' then
+  n = math.min(n, spent)
+else
+  return -1
+end
+if n < 1 then return -1 end
+local now = redis.call('HINCRBY', mk, 'a', -n)
 local line = cjson.encode({ t = tonumber(redis.call('TIME')[1]) * 1000, ev = 'attempt-refunded', d = 'the failure was the Bot API outage that opened the circuit' })
 local hist = redis.call('HGET', mk, 'h')
 if hist then line = hist .. '\n' .. line end
