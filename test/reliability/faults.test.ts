@@ -5,13 +5,13 @@ import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-t.test('1,000 messages, 30% faults: none lost, duplicates <= lost responses', async t => {
+t.test('1,000 messages (soak: 5,000), 30% faults: none lost, duplicates <= lost responses', { timeout: 600_000 }, async t => {
   const relay = await startRelay(t, {
     env: { QUEUE_DEFAULT_ATTEMPTS: '100', QUEUE_MAX_CONCURRENT_JOBS: '16', TELEGRAM_API_TIMEOUT: '0.3', BREAKER_ERROR_PERCENT: '90', BREAKER_VOLUME: '50' }
   })
   const { emulator } = relay
   emulator.setFaults({ resetRate: 0.08, timeoutRate: 0.04, serverErrorRate: 0.1, lostResponseRate: 0.08, seed: 42 } as Parameters<typeof emulator.setFaults>[0])
-  const N = 1000
+  const N = process.env.SOAK === '1' ? 5000 : 1000
   const accepted: string[] = []
   for (let i = 0; i < N; i++) {
     const res = await relay.send({ chat_id: 5000 + (i % 100), text: `r${i}` })
@@ -22,7 +22,8 @@ t.test('1,000 messages, 30% faults: none lost, duplicates <= lost responses', as
   const texts = emulator.messages.map(m => m.text)
   const duplicates = texts.length - new Set(texts).size
   const s = emulator.stats
-  t.ok(s.resets + s.timeouts + s.serverErrors + s.lostResponses > 200, `faults injected: ${JSON.stringify(s)}`)
+  t.comment(`30% faults: acknowledged ${N}, delivered ${new Set(texts).size}, lost ${N - new Set(texts).size}, duplicates ${duplicates}, lost-response faults ${s.lostResponses}`)
+  t.ok(s.resets + s.timeouts + s.serverErrors + s.lostResponses > N / 5, `faults injected: ${JSON.stringify(s)}`)
   t.ok(duplicates <= s.lostResponses, `duplicates ${duplicates} <= lost responses ${s.lostResponses}`)
   // per-chat order survived the retries
   for (const chat of [5000, 5042, 5099]) {
