@@ -238,6 +238,19 @@ export function createWorker (o: WorkerOptions): Worker {
     }
   }
 
+  /** The first of: an in-flight send finishing, ms passing, stop. Leaves no timer or listener behind. */
+  async function untilSendDoneOr (ms: number, signal: AbortSignal): Promise<void> {
+    const done = new AbortController()
+    const onStop = () => done.abort()
+    signal.addEventListener('abort', onStop, { once: true })
+    try {
+      await Promise.race([...inFlight.values(), sleep(ms, done.signal)])
+    } finally {
+      signal.removeEventListener('abort', onStop)
+      done.abort()
+    }
+  }
+
   async function run (signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
@@ -256,7 +269,7 @@ export function createWorker (o: WorkerOptions): Worker {
         if (claimed.jobs.length === free || waitMs === 0) continue
         if (reason === 'rate' || reason === 'pause') await sleep(Math.max(1, waitMs), signal)
         else if (claimed.jobs.length === 0 || inFlight.size === 0) await idle(waitMs, signal)
-        else await Promise.race([...inFlight.values(), sleep(waitMs < 0 ? 1000 : waitMs, signal)])
+        else await untilSendDoneOr(waitMs < 0 ? 1000 : waitMs, signal)
       } catch (err) {
         if (signal.aborted) break
         if (!isRedisUnavailable(err)) log.error({ err }, 'claim failed')
