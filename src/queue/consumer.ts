@@ -34,9 +34,10 @@ export interface WorkerOptions {
   /**
    * Calls whose method names a transport go there instead of the Bot API
    * (e.g. booking events POSTed to the booking backend), with the same
-   * retry, DLQ and per-chat order rules. A transport throws BotApiError for
-   * an HTTP failure so it is classified like Telegram's (4xx permanent, 5xx
-   * retried) and network errors as they are. The breaker is Telegram's only.
+   * retry, DLQ and per-chat order rules. A transport throws TransportError
+   * for an HTTP failure (408/429/5xx retried, other 4xx permanent — never a
+   * bot pause or a blocked chat), BotApiError when it called Telegram, and
+   * network errors as they are. The breaker is Telegram's only.
    */
   transports?: ReadonlyMap<string, Transport>
 }

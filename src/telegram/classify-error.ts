@@ -11,6 +11,20 @@ export type Verdict =
   | { kind: 'permanent', blocked: boolean, reason: string }
   | { kind: 'outage', reason: string }
 
+/**
+ * A non-Telegram destination (a worker Transport, e.g. the booking backend)
+ * answered with an HTTP error. Its status says nothing about the bot or the
+ * chat, so it never pauses the bot or marks a chat blocked: 408, 429 and 5xx
+ * are retried, other 4xx are permanent.
+ */
+export class TransportError extends Error {
+  code = 'TRANSPORT_ERROR'
+  constructor (readonly destination: string, readonly status: number, readonly description: string) {
+    super(`${destination}: HTTP ${status} ${description}`)
+    this.name = 'TransportError'
+  }
+}
+
 /** Errors raised before any byte of the request could reach the server. */
 const BEFORE_WRITE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT'])
 
@@ -23,6 +37,10 @@ function errorCode (err: unknown): string | undefined {
 }
 
 export function classifyError (err: unknown): Verdict {
+  if (err instanceof TransportError) {
+    const retry = err.status === 408 || err.status === 429 || err.status >= 500
+    return retry ? { kind: 'transient', uncertain: false, reason: err.message } : { kind: 'permanent', blocked: false, reason: err.message }
+  }
   if (err instanceof BotApiError) {
     const reason = `${err.errorCode}: ${err.description}`
     if (err.errorCode === 429) {
@@ -45,6 +63,7 @@ export function classifyError (err: unknown): Verdict {
 
 /** Failures that say the Bot API is unreachable or broken — what the breaker counts. */
 export function isOutageError (err: unknown): boolean {
+  if (err instanceof TransportError) return false
   const v = classifyError(err)
   return v.kind === 'transient' && !(err instanceof BotApiError && err.errorCode === 401)
 }
