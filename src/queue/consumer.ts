@@ -15,6 +15,7 @@ import { isUploadRef, type BotCall } from './message.ts'
 import { runScript, type ScriptReply } from './scripts.ts'
 import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
 import { isRedisUnavailable } from './errors.ts'
+import { sleep } from '../sleep.ts'
 
 export interface WorkerOptions {
   redis: Redis
@@ -64,15 +65,6 @@ export interface Worker {
 /** chat ids go to Telegram as numbers when they are numbers */
 export function toChatId (chat: string): number | string {
   return /^-?\d+$/.test(chat) ? Number(chat) : chat
-}
-
-function sleep (ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    if (signal.aborted) return resolve()
-    const done = () => { clearTimeout(t); signal.removeEventListener('abort', done); resolve() }
-    const t = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-  })
 }
 
 export function createWorker (o: WorkerOptions): Worker {
@@ -158,7 +150,7 @@ export function createWorker (o: WorkerOptions): Worker {
       ])
     })
 
-  async function onFailure (job: Job, err: unknown): Promise<void> {
+  async function onFailure (job: Job, err: unknown, viaTransport: boolean): Promise<void> {
     const v: Verdict = classifyError(err)
     switch (v.kind) {
       case 'outage':
@@ -172,7 +164,8 @@ export function createWorker (o: WorkerOptions): Worker {
         return await retry(job, { delayMs: 0, error: v.reason, spend: false, stat: 'migrated' })
       case 'permanent':
         log.info({ id: job.id, reason: v.reason }, 'permanent failure: dead-lettered')
-        return await dead(job, v.reason, { block: v.blocked, spend: true })
+        // a transport's queue chat (op:<channel>:<user>, booking:<id>) is not the chat that blocked us
+        return await dead(job, v.reason, { block: v.blocked && !viaTransport, spend: true })
       case 'transient': {
         if (v.uncertain && o.guarantee === 'at-most-once') {
           return await dead(job, `uncertain: ${v.reason}`, { spend: true, stat: 'uncertain' })
@@ -212,7 +205,7 @@ export function createWorker (o: WorkerOptions): Worker {
       const transport = o.transports?.get(call.method)
       result = transport ? await transport(params) : await o.breaker.call(call.method, params)
     } catch (err) {
-      return await onFailure(job, err)
+      return await onFailure(job, err, o.transports?.has(call.method) ?? false)
     }
     delivered++
     const messageId = (result as { message_id?: number } | null)?.message_id

@@ -16,7 +16,7 @@ t.test('kill -9 of a worker, five times, under load: nothing lost', async t => {
   const redis = redisClient(t, relay.redis.url)
   const keys = relay.app.queue.keys
   emulator.setFaults({ latencyMs: [20, 60] })
-  const workerEnv = { ...TEST_ENV, LOG_LEVEL: 'warn', ROLE: 'worker', REDIS_URL: relay.redis.url, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_URL: emulator.url }
+  const workerEnv = { ...TEST_ENV, QUEUE_DEFAULT_ATTEMPTS: '100', LOG_LEVEL: 'warn', ROLE: 'worker', REDIS_URL: relay.redis.url, TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_API_URL: emulator.url }
   // a steady load: a producer keeps sending through every kill
   const acked: string[] = []
   const load = { running: true }

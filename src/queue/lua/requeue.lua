@@ -13,6 +13,9 @@ local K = { dlq = KEYS[1], stats = KEYS[2] }
 local id, now = ARGV[2], tonumber(ARGV[3])
 local mk = base .. 'm:' .. id
 if redis.call('ZREM', K.dlq, id) == 0 or redis.call('EXISTS', mk) == 0 then return 'missing' end
+-- a broadcast counted this message's outcome: it is open again
+local h = redis.call('HMGET', mk, 's', 'b')
+if h[2] and h[1] then redis.call('HINCRBY', base .. 'b:' .. h[2], h[1], -1) end
 redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now)
 redis.call('PERSIST', mk)
 addHistory(mk, now, 'requeued', ARGV[5])

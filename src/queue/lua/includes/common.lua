@@ -10,12 +10,17 @@ local function addHistory (mk, now, event, detail)
 end
 
 -- Frees a chat held by message `id` (per-chat order) and schedules the
--- chat's next waiting message for when the chat's rate allows it.
+-- chat's next waiting message for when the chat's rate allows it. A chat that
+-- nobody holds is scheduled too: a parked message that ends without ever
+-- holding it (blocked chat, expiry, cancel) must not strand the others.
 local function releaseChat (chat, id, now)
   local ck = base .. 'c:' .. chat
-  if redis.call('HGET', ck, 'h') ~= id then return end
-  redis.call('HDEL', ck, 'h')
-  redis.call('PEXPIRE', ck, 120000)
+  local holder = redis.call('HGET', ck, 'h')
+  if holder and holder ~= id then return end
+  if holder then
+    redis.call('HDEL', ck, 'h')
+    redis.call('PEXPIRE', ck, 120000)
+  end
   if redis.call('ZCARD', base .. 'w:' .. chat) > 0 then
     local tat = tonumber(redis.call('HGET', ck, 't') or '0')
     redis.call('ZADD', K.waiting, math.max(tat, now), chat)
