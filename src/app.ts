@@ -7,6 +7,7 @@ import type { LoggerOptions } from 'pino'
 import type { Config } from './config.ts'
 import errors from './plugins/errors.ts'
 import validation from './plugins/validation.ts'
+import docs from './plugins/docs.ts'
 import redis from './plugins/redis.ts'
 import queue from './plugins/queue.ts'
 import telegram, { type TelegramTarget } from './plugins/telegram.ts'
@@ -16,6 +17,11 @@ import templates from './plugins/templates.ts'
 import sendRoutes from './routes/send.ts'
 import messageRoutes from './routes/messages.ts'
 import healthRoutes from './routes/health.ts'
+import adminStatusRoutes from './routes/admin-status.ts'
+import adminMetricsRoutes from './routes/admin-metrics.ts'
+import adminDlqRoutes from './routes/admin-dlq.ts'
+import adminWorkerRoutes from './routes/admin-worker.ts'
+import dashboardRoutes from './routes/dashboard.ts'
 import templateRoutes from './routes/templates.ts'
 
 export interface AppOptions {
@@ -49,6 +55,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
 
   await app.register(errors)
   await app.register(validation)
+  await app.register(docs)
   await app.register(redis, { url: o.redisUrl })
   await app.register(queue, { config: c })
   await app.register(telegram, { config: c, target: o.telegram })
@@ -60,6 +67,11 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(templates, { config: c })
     await app.register(sendRoutes, { config: c })
     await app.register(messageRoutes)
+    await app.register(adminStatusRoutes, { config: c, mode: c.sandbox ? 'sandbox' : 'live' })
+    await app.register(adminMetricsRoutes, { config: c })
+    await app.register(adminDlqRoutes, { config: c })
+    await app.register(adminWorkerRoutes)
+    await app.register(dashboardRoutes)
     await app.register(templateRoutes, { config: c })
   }
   return app

@@ -1,0 +1,134 @@
+// One snapshot of the queue for the admin API, /metrics and the dashboard:
+// a single pipelined read. Counters come from the stats hash the scripts and
+// workers write, so they are shared by every worker and survive restarts.
+// Workers whose heartbeat is older than 3 × HEARTBEAT_MS are reported as gone
+// and removed from the workers hash.
+import type { Redis } from 'ioredis'
+import { PRIORITIES, type QueueKeys } from './keys.ts'
+import { HEARTBEAT_MS } from './consumer.ts'
+import { guardRedis } from './errors.ts'
+import { execPipeline } from './pipeline.ts'
+import type { BreakerState } from '../telegram/breaker.ts'
+import { COUNTER_NAMES, type CounterName, type QueueMetrics, type WorkerInfo } from '../schemas/admin.ts'
+
+export interface RateConfig {
+  requests: number
+  windowMs: number
+  chatIntervalMs: number
+  groupPerMinute: number
+}
+
+export interface MetricsOptions {
+  redis: Redis
+  keys: QueueKeys
+  rate: RateConfig
+  /** this process's breaker */
+  localBreaker: () => BreakerState
+}
+
+interface Heartbeat {
+  id?: string
+  running?: boolean
+  inFlight?: number
+  breaker?: string
+  delivered?: number
+  pid?: number
+  host?: string
+  started_at?: number
+  seen?: number
+}
+
+const BREAKER_STATES = new Set(['closed', 'open', 'half-open'])
+const asBreaker = (s: unknown): BreakerState => BREAKER_STATES.has(s as string) ? s as BreakerState : 'closed'
+
+/** Nearest-rank percentile of ascending values. */
+export function percentile (sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number
+}
+
+function toWorker (field: string, json: string): WorkerInfo | undefined {
+  let b: Heartbeat
+  try { b = JSON.parse(json) as Heartbeat } catch { return undefined }
+  if (typeof b !== 'object' || b === null || typeof b.seen !== 'number') return undefined
+  return {
+    id: b.id ?? field,
+    host: b.host ?? '',
+    pid: b.pid ?? 0,
+    running: b.running === true,
+    in_flight: b.inFlight ?? 0,
+    delivered: b.delivered ?? 0,
+    breaker: asBreaker(b.breaker),
+    started_at: new Date(b.started_at ?? b.seen).toISOString(),
+    seen_at: new Date(b.seen).toISOString()
+  }
+}
+
+export interface Metrics {
+  snapshot (): Promise<QueueMetrics>
+}
+
+export function createMetrics ({ redis, keys, rate, localBreaker }: MetricsOptions): Metrics {
+  return {
+    async snapshot () {
+      const p = redis.pipeline()
+      for (const q of keys.queues) p.llen(q)
+      p.zcard(keys.delayed).zcard(keys.active).zcard(keys.waiting).zcard(keys.dlq)
+      p.hgetall(keys.stats)
+      p.lrange(keys.latency, 0, 1023)
+      p.get(keys.rate).pttl(keys.pause).exists(keys.paused)
+      p.hgetall(keys.workers)
+      const replies = await guardRedis(() => execPipeline(p))
+      const value = (i: number) => replies[i]
+      const num = (i: number) => Number(value(i) ?? 0)
+      const now = Date.now()
+
+      const depth = { critical: num(0), high: num(1), normal: num(2), low: num(3), total: 0 }
+      depth.total = PRIORITIES.reduce((sum, pr) => sum + depth[pr], 0)
+
+      const stats = (value(8) ?? {}) as Record<string, string>
+      const counters = Object.fromEntries(COUNTER_NAMES.map(n => [n, Number(stats[n] ?? 0)])) as Record<CounterName, number>
+      const outcomes = counters.sent + counters.failed + counters.dead + counters.expired
+
+      const latencies = ((value(9) ?? []) as string[]).map(Number).filter(Number.isFinite).sort((a, b) => a - b)
+
+      const live: WorkerInfo[] = []
+      const gone: string[] = []
+      for (const [field, json] of Object.entries((value(13) ?? {}) as Record<string, string>)) {
+        const w = toWorker(field, json)
+        if (w && now - Date.parse(w.seen_at) <= 3 * HEARTBEAT_MS) live.push(w)
+        else gone.push(field)
+      }
+      if (gone.length > 0) await redis.hdel(keys.workers, ...gone).catch(() => undefined)
+      live.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id))
+
+      return {
+        at: new Date(now).toISOString(),
+        depth,
+        scheduled: num(4),
+        in_flight: num(5),
+        waiting_chats: num(6),
+        dlq: num(7),
+        counters,
+        success_rate: outcomes === 0 ? null : counters.sent / outcomes,
+        latency_ms: {
+          samples: latencies.length,
+          p50: percentile(latencies, 0.5),
+          p90: percentile(latencies, 0.9),
+          p99: percentile(latencies, 0.99)
+        },
+        rate_limiter: {
+          requests: rate.requests,
+          window_ms: rate.windowMs,
+          chat_interval_ms: rate.chatIntervalMs,
+          group_per_minute: rate.groupPerMinute,
+          ahead_ms: Math.max(0, num(10) - now),
+          pause_ms: Math.max(0, num(11)),
+          paused: num(12) === 1
+        },
+        breaker: { local: localBreaker(), workers: live.map(w => ({ worker: w.id, state: w.breaker })) },
+        workers: { live, gone }
+      }
+    }
+  }
+}
