@@ -14,6 +14,7 @@ import telegram, { type TelegramTarget } from './plugins/telegram.ts'
 import auth from './plugins/auth.ts'
 import worker from './plugins/worker.ts'
 import templates from './plugins/templates.ts'
+import bot from './plugins/bot.ts'
 import sendRoutes from './routes/send.ts'
 import messageRoutes from './routes/messages.ts'
 import healthRoutes from './routes/health.ts'
@@ -23,6 +24,7 @@ import adminDlqRoutes from './routes/admin-dlq.ts'
 import adminWorkerRoutes from './routes/admin-worker.ts'
 import dashboardRoutes from './routes/dashboard.ts'
 import templateRoutes from './routes/templates.ts'
+import webhookRoutes from './routes/webhook.ts'
 
 export interface AppOptions {
   config: Config
@@ -60,7 +62,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   await app.register(queue, { config: c })
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
-  if (c.ROLE !== 'api') await app.register(worker, { config: c, url: o.redisUrl })
+  if (c.ROLE !== 'api') await app.register(worker, { config: c, url: o.redisUrl, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
 
   await app.register(healthRoutes)
   if (c.ROLE !== 'worker') {
@@ -73,6 +75,8 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(adminWorkerRoutes)
     await app.register(dashboardRoutes)
     await app.register(templateRoutes, { config: c })
+    await app.register(bot, { config: c, telegram: o.telegram })
+    await app.register(webhookRoutes, { config: c })
   }
   return app
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { connectRedis } from '../redis/connect.ts'
 import { createWorker, type Transport, type Worker } from '../queue/consumer.ts'
 import type { Config } from '../config.ts'
+import { BOOKING_EVENT_METHOD, createBookingEventsTransport } from '../bot/booking-events.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -14,9 +15,13 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, url: string }) {
+export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, url: string, bookingEventsKey: string }) {
   if (!app.hasDecorator('transports')) app.decorate('transports', new Map<string, Transport>())
   const c = opts.config
+  if (c.BOOKING_EVENTS_URL !== undefined) {
+    // button presses the API queued for the booking backend (src/bot/callbacks.ts)
+    app.transports.set(BOOKING_EVENT_METHOD, createBookingEventsTransport({ url: c.BOOKING_EVENTS_URL, key: opts.bookingEventsKey, timeoutMs: c.TELEGRAM_API_TIMEOUT * 1000 }))
+  }
   const log = app.log.child({ component: 'worker' })
   const redis = await connectRedis({ url: opts.url, name: 'worker', log, autoPipelining: true })
   const blocking = await connectRedis({ url: opts.url, name: 'worker-wait', log })

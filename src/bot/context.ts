@@ -1,0 +1,73 @@
+// What handling an update needs, built once by the bot plugin, and the one way
+// the bot answers: every Telegram call an update causes is queued (acceptMessage),
+// never made inside the webhook request, so it gets the queue's retries and rate
+// limits and the webhook answers at once.
+import type { Redis } from 'ioredis'
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { Breaker } from '../telegram/breaker.ts'
+import type { Producer } from '../queue/producer.ts'
+import type { Priority, QueueKeys } from '../queue/keys.ts'
+import { acceptMessage } from '../queue/accept.ts'
+import type { BotCall } from '../queue/message.ts'
+import type { BotKeys } from './keys.ts'
+import type { BotStrings } from './strings.ts'
+
+export interface BotContext {
+  config: Config
+  redis: Redis
+  queueKeys: QueueKeys
+  keys: BotKeys
+  producer: Producer
+  strings: BotStrings
+  /** this process's breaker: /status falls back to it when no worker reports */
+  breaker: Breaker
+  log: Logger
+  adminChats: ReadonlySet<number>
+}
+
+export interface QueueOptions {
+  priority: Priority
+  /** seconds; default MESSAGE_TTL */
+  ttl?: number
+  attempts?: number
+  /** the same key within 24 h queues nothing new: an update handled again after a failure half-way */
+  idempotencyKey?: string
+}
+
+/**
+ * Queues one call. `chat` orders it: calls to the same chat go out in order and
+ * share its rate limit; a call Telegram does not count against a chat (an
+ * answerCallbackQuery) gets a key of its own so it never waits behind a backlog.
+ */
+export async function queueCall (ctx: BotContext, chat: number | string, call: BotCall, o: QueueOptions): Promise<string> {
+  const accepted = await acceptMessage(ctx.producer, ctx.config, chat, [call], {
+    priority: o.priority,
+    ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
+    ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+    ...(o.idempotencyKey !== undefined ? { idempotency_key: o.idempotencyKey } : {})
+  })
+  return accepted.id
+}
+
+/** A plain-text reply (no parse_mode: names and payloads are users' text). */
+export async function reply (ctx: BotContext, chatId: number, text: string): Promise<string> {
+  return await queueCall(ctx, chatId, { method: 'sendMessage', params: { chat_id: chatId, text } }, { priority: 'high', ttl: 3600 })
+}
+
+/**
+ * Callback answers are due within seconds; one still queued after a minute is
+ * useless. Telegram takes one answer per query, so we queue at most one.
+ */
+export async function answerCallback (ctx: BotContext, callbackQueryId: string, text?: string): Promise<string> {
+  return await queueCall(ctx, `callback:${callbackQueryId}`, {
+    method: 'answerCallbackQuery',
+    params: { callback_query_id: callbackQueryId, ...(text === undefined ? {} : { text }) }
+  }, { priority: 'critical', ttl: 60, attempts: 3, idempotencyKey: `cbq:${callbackQueryId}:answer` })
+}
+
+export function displayName (u: { id: number, first_name?: string | undefined, username?: string | undefined }): string {
+  const name = u.first_name?.trim()
+  if (name && u.username) return `${name} (@${u.username})`
+  return name || (u.username ? `@${u.username}` : `id ${u.id}`)
+}

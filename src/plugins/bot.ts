@@ -1,0 +1,53 @@
+// The Telegram bot in API processes: `app.bot` (dispatch one update, the
+// webhook secret) for the webhook routes, and with TELEGRAM_ENABLE_WEBHOOKS=false
+// a getUpdates poller started when the app is ready and stopped before close.
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.ts'
+import { botKeys } from '../bot/keys.ts'
+import { loadBotStrings } from '../bot/strings.ts'
+import { dispatchUpdate, type Outcome } from '../bot/updates.ts'
+import { createWebhookSecret, type WebhookSecret } from '../bot/webhook-secret.ts'
+import { createPoller, type Poller } from '../bot/poller.ts'
+import type { BotContext } from '../bot/context.ts'
+import { LOCALES_DIR } from './templates.ts'
+import type { TelegramTarget } from './telegram.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    bot: {
+      dispatch (update: unknown): Promise<Outcome>
+      webhookSecret: WebhookSecret
+      /** only with TELEGRAM_ENABLE_WEBHOOKS=false */
+      poller?: Poller
+    }
+  }
+}
+
+export default fp(async function botPlugin (app: FastifyInstance, opts: { config: Config, telegram: TelegramTarget }) {
+  const c = opts.config
+  const log = app.log.child({ component: 'bot' })
+  const keys = botKeys(app.queue.keys.base)
+  const ctx: BotContext = {
+    config: c,
+    redis: app.redis,
+    queueKeys: app.queue.keys,
+    keys,
+    producer: app.queue.producer,
+    strings: await loadBotStrings({ localesDir: LOCALES_DIR, defaultLanguage: c.DEFAULT_LANGUAGE, timezone: c.DEFAULT_TIMEZONE }),
+    breaker: app.telegram.breaker,
+    log,
+    adminChats: new Set(c.TELEGRAM_ADMIN_CHAT_IDS.split(',').filter(Boolean).map(Number))
+  }
+  const dispatch = (update: unknown) => dispatchUpdate(ctx, update)
+  const webhookSecret = createWebhookSecret({ redis: app.redis, key: keys.webhookSecret, configured: c.TELEGRAM_WEBHOOK_SECRET })
+
+  let poller: Poller | undefined
+  if (!c.TELEGRAM_ENABLE_WEBHOOKS) {
+    poller = createPoller({ redis: app.redis, lockKey: keys.pollerLock, apiUrl: opts.telegram.apiUrl, token: opts.telegram.token, dispatch, log })
+    const p = poller
+    app.addHook('onReady', async () => { p.start() })
+    app.addHook('preClose', async () => { await p.stop() })
+  }
+  app.decorate('bot', { dispatch, webhookSecret, ...(poller ? { poller } : {}) })
+}, { name: 'bot', dependencies: ['redis', 'queue', 'telegram'] })
