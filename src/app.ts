@@ -24,6 +24,8 @@ import adminDlqRoutes from './routes/admin-dlq.ts'
 import adminWorkerRoutes from './routes/admin-worker.ts'
 import dashboardRoutes from './routes/dashboard.ts'
 import templateRoutes from './routes/templates.ts'
+import broadcastRoutes from './routes/broadcasts.ts'
+import channelRoutes from './routes/channels.ts'
 import webhookRoutes from './routes/webhook.ts'
 
 export interface AppOptions {
@@ -75,6 +77,8 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(adminWorkerRoutes)
     await app.register(dashboardRoutes)
     await app.register(templateRoutes, { config: c })
+    await app.register(broadcastRoutes, { config: c })
+    await app.register(channelRoutes, { config: c })
     await app.register(bot, { config: c, telegram: o.telegram })
     await app.register(webhookRoutes, { config: c })
   }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import { connectRedis } from '../redis/connect.ts'
 import { createWorker, type Transport, type Worker } from '../queue/consumer.ts'
 import type { Config } from '../config.ts'
+import { channelTransports } from '../channels/transports.ts'
 import { BOOKING_EVENT_METHOD, createBookingEventsTransport } from '../bot/booking-events.ts'
 
 declare module 'fastify' {
@@ -24,6 +25,9 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
   }
   const log = app.log.child({ component: 'worker' })
   const redis = await connectRedis({ url: opts.url, name: 'worker', log, autoPipelining: true })
+  // channel member operations (src/channels): invite links, ban + unban
+  const channelOps = channelTransports({ breaker: app.telegram.breaker, redis, keys: app.queue.keys, retentionMs: c.MESSAGE_LOG_RETENTION * 1000 })
+  for (const [method, transport] of channelOps) app.transports.set(method, transport)
   const blocking = await connectRedis({ url: opts.url, name: 'worker-wait', log })
   const worker = createWorker({
     transports: app.transports,

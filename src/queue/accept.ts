@@ -5,7 +5,7 @@ import type { Config } from '../config.ts'
 import type { Accepted } from '../schemas/common.ts'
 import { InputError } from '../input-error.ts'
 import type { Priority } from './keys.ts'
-import type { BotCall } from './message.ts'
+import type { BotCall, NewMessage } from './message.ts'
 import type { Producer } from './producer.ts'
 
 export interface DeliveryInput {
@@ -35,7 +35,7 @@ export async function acceptMessage (
   chatId: number | string,
   calls: BotCall[],
   o: DeliveryInput,
-  extra: { files?: string[] } = {}
+  extra: Pick<NewMessage, 'files' | 'broadcastId' | 'idempotencyTtlMs'> = {}
 ): Promise<Accepted> {
   const { sendAt, expiresAt } = deliveryWindow(config, o)
   const priority = o.priority ?? 'normal'
@@ -46,6 +46,8 @@ export async function acceptMessage (
     ...(sendAt !== undefined ? { sendAt } : {}),
     expiresAt,
     ...(extra.files ? { files: extra.files } : {}),
+    ...(extra.broadcastId !== undefined ? { broadcastId: extra.broadcastId } : {}),
+    ...(extra.idempotencyTtlMs !== undefined ? { idempotencyTtlMs: extra.idempotencyTtlMs } : {}),
     attempts: o.attempts ?? config.attempts,
     ...(o.idempotency_key !== undefined ? { idempotencyKey: o.idempotency_key } : {}),
     ...(o.metadata !== undefined ? { metadata: o.metadata } : {}),

@@ -31,6 +31,14 @@ export interface QueueKeys {
   log: (hour: number) => string
   /** outcome counters of a broadcast (written by the scripts) */
   broadcast: (id: string) => string
+  /** a broadcast's definition (hash), its message ids in recipient order (list), the lock of the request queueing it */
+  broadcastInfo: (id: string) => string
+  broadcastIds: (id: string) => string
+  broadcastLock: (id: string) => string
+  /** a broadcast's idempotency key → its id (apart from idem: so a message key cannot collide with it) */
+  broadcastIdem: (key: string) => string
+  /** a channel member operation's result (the invite link it created, its message id) */
+  operation: (ref: string) => string
   /** bytes of an uploaded file, kept until its message is delivered or expires */
   file: (id: string) => string
 }
@@ -61,6 +69,11 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     idem: key => `${base}idem:${key}`,
     log: hour => `${base}log:${hour}`,
     broadcast: id => `${base}b:${id}`,
+    broadcastInfo: id => `${base}bc:${id}`,
+    broadcastIds: id => `${base}bc:${id}:ids`,
+    broadcastLock: id => `${base}bc:${id}:lock`,
+    broadcastIdem: key => `${base}bc-idem:${key}`,
+    operation: ref => `${base}op:${ref}`,
     file: id => `${base}f:${id}`
   }
 }

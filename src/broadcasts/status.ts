@@ -1,0 +1,103 @@
+// A broadcast's progress: totals from the outcome counters the Lua scripts
+// keep ({prefix}:b:<id>), and one page of per-recipient results read from
+// the messages themselves (their ids are listed in recipient order).
+import { guardRedis } from '../queue/errors.ts'
+import { toChatId } from '../queue/consumer.ts'
+import { PRIORITIES, type Priority } from '../queue/keys.ts'
+import type { BroadcastStatus, RECIPIENT_STATUSES } from '../schemas/broadcast.ts'
+import { broadcastTtlMs, type BroadcastDeps } from './create.ts'
+
+type RecipientStatus = typeof RECIPIENT_STATUSES[number]
+
+const OUTCOMES = ['sent', 'failed', 'dead', 'blocked', 'expired', 'cancelled'] as const
+
+/**
+ * The reasons the consumer and claim.lua give when the scripts count a
+ * message as blocked (a 403 answer, or a chat already known to block the bot).
+ */
+const BLOCKED_REASON = /^(403: |chat is blocked: )/
+
+function recipientStatus (state: string | null, error: string | null): RecipientStatus {
+  switch (state) {
+    case 'sent': return 'sent'
+    case 'expired': return 'expired'
+    case 'cancelled': return 'cancelled'
+    case 'failed': return 'failed'
+    case 'dead': return BLOCKED_REASON.test(error ?? '') ? 'blocked' : 'failed'
+    case null: return 'unknown'
+    default: return 'pending'
+  }
+}
+
+export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit: number, cursor: number }): Promise<BroadcastStatus | undefined> {
+  const { redis, keys } = d
+  const [info, counts, ids, listed, locked] = await guardRedis(async () => {
+    const tx = redis.multi()
+      .hgetall(keys.broadcastInfo(id))
+      .hgetall(keys.broadcast(id))
+      .llen(keys.broadcastIds(id))
+      .exists(keys.broadcastLock(id))
+    // LRANGE with an end of -1 would be the whole list: limit 0 asks for totals only
+    if (page.limit > 0) tx.lrange(keys.broadcastIds(id), page.cursor, page.cursor + page.limit - 1)
+    const replies = (await tx.exec() ?? []).map(r => r[1])
+    return [replies[0], replies[1], replies[4] ?? [], replies[2], replies[3]]
+  }) as [Record<string, string>, Record<string, string>, string[], number, number]
+  if (info.id === undefined) return undefined
+
+  const n = (k: string) => Number(counts[k] ?? 0)
+  const c = Object.fromEntries(OUTCOMES.map(k => [k, n(k)])) as Record<typeof OUTCOMES[number], number>
+  const recipients = Number(info.recipients ?? 0)
+  const finished = c.sent + c.failed + c.dead + c.expired + c.cancelled
+  // a message requeued from the DLQ and then sent is counted twice (see README): never below 0
+  const pending = Math.max(recipients - finished, 0)
+  // finished other than by cancelling: the rate of what was tried
+  const tried = c.sent + c.failed + c.dead + c.expired
+  const expiresAt = Number(info.expires_at)
+  if (Object.keys(counts).length > 0) {
+    // the scripts create the counters without a TTL when the first outcome comes after queueing ended
+    redis.pexpire(keys.broadcast(id), broadcastTtlMs(d.config, expiresAt)).catch(() => undefined)
+  }
+
+  let status: string
+  if (info.status === 'cancelled') status = 'cancelled'
+  else if (info.status === 'queuing') status = locked === 1 ? 'queuing' : 'interrupted'
+  else if (pending === 0) status = 'completed'
+  else if (info.send_at !== undefined && Number(info.send_at) > Date.now()) status = 'scheduled'
+  else status = 'in_progress'
+
+  const pipeline = redis.pipeline()
+  for (const m of ids) pipeline.hmget(keys.msg(m), 's', 'c', 'r', 'e')
+  const rows = ids.length === 0 ? [] : await guardRedis(() => pipeline.exec()) ?? []
+  const results = ids.map((m, i) => {
+    const [state = null, chat = null, sent = null, error = null] = (rows[i]?.[1] ?? []) as Array<string | null>
+    // a message is removed MESSAGE_LOG_RETENTION after it was sent or cancelled: 'gone'
+    return {
+      chat_id: chat === null ? '' : toChatId(chat),
+      message_id: m,
+      status: recipientStatus(state, error),
+      state: state ?? 'gone',
+      message_ids: sent ? sent.split(',').map(Number) : [],
+      ...(error !== null && state !== 'sent' ? { error } : {})
+    }
+  })
+
+  const next = page.cursor + ids.length
+  return {
+    id,
+    status,
+    created_at: new Date(Number(info.created_at)).toISOString(),
+    priority: (info.priority ?? PRIORITIES[3]) as Priority,
+    ...(info.send_at !== undefined ? { send_at: new Date(Number(info.send_at)).toISOString() } : {}),
+    expires_at: new Date(expiresAt).toISOString(),
+    content: JSON.parse(info.content ?? '{}'),
+    ...(info.metadata !== undefined ? { metadata: JSON.parse(info.metadata) } : {}),
+    recipients,
+    duplicates: Number(info.duplicates ?? 0),
+    pending,
+    ...c,
+    successful_deliveries: c.sent,
+    delivery_rate: tried === 0 ? 0 : Math.round(c.sent / tried * 10_000) / 10_000,
+    results,
+    ...(ids.length > 0 && next < listed ? { next_cursor: String(next) } : {})
+  }
+}

@@ -1,0 +1,90 @@
+// Broadcasts: one message to many chats. POST checks everything (content,
+// every recipient, every recipient's template data, times) before it queues
+// anything, then answers 202 once every recipient's message is in Redis.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../config.ts'
+import { broadcastContent } from '../broadcasts/content.ts'
+import { cancelBroadcast } from '../broadcasts/cancel.ts'
+import { createBroadcast, type BroadcastDeps } from '../broadcasts/create.ts'
+import { parseRecipients } from '../broadcasts/recipients.ts'
+import { readBroadcast } from '../broadcasts/status.ts'
+import { deliveryWindow } from '../queue/accept.ts'
+import {
+  BroadcastAcceptedSchema, BroadcastBodySchema, BroadcastCancelledSchema, BroadcastParamsSchema,
+  BroadcastQuerySchema, BroadcastStatusSchema
+} from '../schemas/broadcast.ts'
+import { ErrorSchema } from '../schemas/common.ts'
+
+/** 100,000 recipients as {chat_id, language} objects are about 4 MB of JSON; leave room for per-recipient data. */
+const BROADCAST_BODY_LIMIT = 8 * 1024 * 1024
+
+const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const deps: BroadcastDeps = { redis: app.redis, keys: app.queue.keys, producer: app.queue.producer, config }
+  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema }
+  const notFound = (id: string) => ({ error: 'Not Found', message: `no broadcast ${id} (unknown, or older than MESSAGE_LOG_RETENTION)` })
+
+  app.post('/api/telegram/broadcasts', {
+    onRequest: app.auth.sender,
+    bodyLimit: Math.max(config.BODY_LIMIT, BROADCAST_BODY_LIMIT),
+    schema: {
+      tags: ['broadcasts'],
+      summary: 'Send one message (text, media or template) to up to 100,000 chats',
+      description: 'Priority defaults to low, so single notifications are never held up by a broadcast. A bad recipient is a 400 naming it (body.recipients[i]); nothing is queued.',
+      security: [{ bearer: [] }],
+      body: BroadcastBodySchema,
+      response: { 202: BroadcastAcceptedSchema, 409: ErrorSchema, 413: ErrorSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    const body = request.body
+    const content = broadcastContent(body, app.templates)
+    const recipients = parseRecipients(body.recipients, { template: body.template !== undefined })
+    const { sendAt, expiresAt } = deliveryWindow(config, body)
+    // build every recipient's message once, keeping none: a template that
+    // fails for recipient 123 is a 400 now, not a dead letter later
+    recipients.unique.forEach((r, i) => content.callsFor(r, i))
+    const accepted = await createBroadcast(deps, {
+      content,
+      recipients,
+      priority: body.priority ?? 'low',
+      ...(sendAt !== undefined ? { sendAt } : {}),
+      expiresAt,
+      ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
+      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      ...(body.idempotency_key !== undefined ? { idempotencyKey: body.idempotency_key } : {})
+    })
+    return reply.code(202).send(accepted)
+  })
+
+  app.get('/api/telegram/broadcasts/:id', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['broadcasts'],
+      summary: 'Progress, delivery stats and per-recipient status (paged)',
+      security: [{ bearer: [] }],
+      params: BroadcastParamsSchema,
+      querystring: BroadcastQuerySchema,
+      response: { 200: BroadcastStatusSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    const { id } = request.params
+    const view = await readBroadcast(deps, id, { limit: request.query.limit, cursor: Number(request.query.cursor ?? 0) })
+    return view ?? reply.code(404).send(notFound(id))
+  })
+
+  app.delete('/api/telegram/broadcasts/:id', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['broadcasts'],
+      summary: 'Cancel what of a broadcast has not gone out',
+      security: [{ bearer: [] }],
+      params: BroadcastParamsSchema,
+      response: { 200: BroadcastCancelledSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    const { id } = request.params
+    const r = await cancelBroadcast(deps, id)
+    if (r === undefined) return reply.code(404).send(notFound(id))
+    return { id, status: 'cancelled' as const, cancelled: r.cancelled, not_cancelled: r.notCancelled }
+  })
+}
+export default routes

@@ -1,0 +1,89 @@
+// Channel member operations (PRODUCT §10). Invite and remove are queued like
+// messages (same retry, DLQ and order rules; their status is the message's);
+// verify-permissions asks Telegram at once (see channels/permissions.ts).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../config.ts'
+import { DEDUPE_MS, inviteOperation, recordInviteHalf, removeOperation, type Operation } from '../channels/operations.ts'
+import { permissionChecker } from '../channels/permissions.ts'
+import { acceptMessage, deliveryWindow, type DeliveryInput } from '../queue/accept.ts'
+import { guardRedis } from '../queue/errors.ts'
+import {
+  ChannelParamsSchema, InviteBodySchema, MemberParamsSchema, OperationAcceptedSchema, PermissionsSchema, RemoveBodySchema
+} from '../schemas/channel.ts'
+import { ErrorSchema } from '../schemas/common.ts'
+import { classifyError } from '../telegram/classify-error.ts'
+import { normalizeChatId } from '../telegram/compose.ts'
+
+const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 503: ErrorSchema }
+  const permissions = permissionChecker(app.telegram.breaker)
+
+  async function queue (op: Operation, kind: 'invite' | 'remove', body: DeliveryInput) {
+    const o: DeliveryInput = {
+      priority: body.priority ?? 'high',
+      ...(body.expires_at !== undefined ? { expires_at: body.expires_at } : {}),
+      ...(body.ttl !== undefined ? { ttl: body.ttl } : {}),
+      ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
+      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      ...(op.note !== undefined ? { note: op.note } : {}),
+      idempotency_key: op.idempotencyKey
+    }
+    const accepted = await acceptMessage(app.queue.producer, config, op.chat, [op.call], o, { idempotencyTtlMs: DEDUPE_MS })
+    if (op.ref !== undefined && accepted.duplicate !== true) {
+      const { expiresAt } = deliveryWindow(config, o)
+      const ttl = expiresAt - Date.now() + config.MESSAGE_LOG_RETENTION * 1000
+      await guardRedis(() => recordInviteHalf(app.redis, app.queue.keys, op.ref as string, { msg: accepted.id }, ttl))
+    }
+    return { id: accepted.id, status: accepted.status, operation: kind, priority: accepted.priority, ...(accepted.duplicate ? { duplicate: true } : {}) }
+  }
+
+  app.post('/api/telegram/channels/:chat_id/members', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['channels'],
+      summary: 'Invite a user: a one-use invite link, sent to the user (queued)',
+      description: 'createChatInviteLink (member_limit 1, named after the order or subscription), then the link goes to the user. The same invite within 5 minutes returns the first one\'s id. The link shows in the operation\'s status (note).',
+      security: [{ bearer: [] }],
+      params: ChannelParamsSchema,
+      body: InviteBodySchema,
+      response: { 202: OperationAcceptedSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    const op = inviteOperation(normalizeChatId(request.params.chat_id), request.body, config.DEFAULT_LANGUAGE)
+    return reply.code(202).send(await queue(op, 'invite', request.body))
+  })
+
+  app.delete('/api/telegram/channels/:chat_id/members/:user_id', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['channels'],
+      summary: 'Remove a user: ban, then unban (queued)',
+      description: 'banChatMember then unbanChatMember (only_if_banned): the user is out but may join again with a new link. Applied after any earlier operation for the same channel and user.',
+      security: [{ bearer: [] }],
+      params: MemberParamsSchema,
+      body: RemoveBodySchema,
+      response: { 202: OperationAcceptedSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    const op = removeOperation(normalizeChatId(request.params.chat_id), request.params.user_id, request.body)
+    return reply.code(202).send(await queue(op, 'remove', request.body))
+  })
+
+  app.post('/api/telegram/channels/:chat_id/verify-permissions', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['channels'],
+      summary: 'Is the bot an administrator here, allowed to invite and restrict members?',
+      security: [{ bearer: [] }],
+      params: ChannelParamsSchema,
+      response: { 200: PermissionsSchema, 502: ErrorSchema, ...errors }
+    }
+  }, async (request, reply) => {
+    try {
+      return await permissions(normalizeChatId(request.params.chat_id))
+    } catch (err) {
+      return reply.code(502).send({ error: 'Telegram unreachable', message: classifyError(err).reason })
+    }
+  })
+}
+export default routes
