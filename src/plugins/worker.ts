@@ -52,6 +52,7 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
   app.addHook('onReady', async () => { worker.start() })
   app.addHook('preClose', async () => { await worker.stop() })
   app.addHook('onClose', async () => {
-    await Promise.all([redis.quit(), blocking.quit()].map(p => p.catch(() => undefined)))
+    // quit() rejects while reconnecting (offline queue off): then cut the connection, or it retries forever
+    await Promise.all([redis, blocking].map(r => r.quit().catch(() => r.disconnect())))
   })
 }, { name: 'worker', dependencies: ['queue', 'telegram'] })

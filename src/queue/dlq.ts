@@ -47,7 +47,7 @@ function pairs (raw: string[]): Array<[string, number]> {
 }
 
 export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
-  const requeueKeys = [keys.dlq, keys.stats, ...keys.queues, keys.wake]
+  const requeueKeys = [keys.dlq, keys.stats, ...keys.queues, keys.wake, keys.blocked]
 
   /**
    * Yields batches of ids with score <= until, oldest first. The caller may
@@ -74,18 +74,6 @@ export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
       offset = 0
       yield fresh
     }
-  }
-
-  /**
-   * The chat of a requeued message is taken off the blocked list: the admin
-   * asks for another try, and claim.lua would otherwise dead-letter it again
-   * without sending. If the chat still blocks the bot, the 403 blocks it again.
-   */
-  async function unblock (ids: string[]): Promise<void> {
-    const p = redis.pipeline()
-    for (const id of ids) p.hget(keys.msg(id), 'c')
-    const chats = new Set((await execPipeline(p)).filter((c): c is string => typeof c === 'string'))
-    if (chats.size > 0) await redis.hdel(keys.blocked, ...chats)
   }
 
   async function requeueOne (id: string, who: string): Promise<'requeued' | 'missing'> {
@@ -140,8 +128,6 @@ export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
 
     async requeue (id, who) {
       return await guardRedis(async () => {
-        if (await redis.zscore(keys.dlq, id) === null) return 'missing'
-        await unblock([id])
         return await requeueOne(id, who)
       })
     },
@@ -159,7 +145,6 @@ export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
             ids = ids.filter((_, i) => String(errors[i] ?? '').toLowerCase().includes(needle))
           }
           if (ids.length === 0) continue
-          await unblock(ids)
           // one connection runs them in the order sent: the queue lists get
           // them oldest first, which keeps each chat's messages in order
           const results = await Promise.all(ids.map(id => requeueOne(id, who)))

@@ -51,7 +51,8 @@ export type MessageStatus = typeof STATUSES[number]
  * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
- * nt a note for the sender, b the broadcast it belongs to, f uploaded file ids.
+ * nt a note for the sender, b the broadcast it belongs to, f uploaded file ids,
+ * q when it was requeued from the DLQ.
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [

@@ -19,7 +19,7 @@ export const WorkerInfoSchema = Type.Object({
 })
 export type WorkerInfo = Static<typeof WorkerInfoSchema>
 
-export const COUNTER_NAMES = ['queued', 'sent', 'retried', 'failed', 'dead', 'expired', 'cancelled', 'uncertain', 'rate_limited', 'migrated', 'requeued'] as const
+export const COUNTER_NAMES = ['queued', 'sent', 'retried', 'failed', 'dead', 'expired', 'cancelled', 'uncertain', 'rate_limited', 'migrated', 'requeued', 'bot_updates', 'bot_duplicate_updates', 'bot_rate_limited'] as const
 export type CounterName = typeof COUNTER_NAMES[number]
 
 export const QueueMetricsSchema = Type.Object({

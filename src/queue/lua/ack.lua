@@ -15,7 +15,7 @@ local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4
 
 local id, now, part = ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local mk = base .. 'm:' .. id
-local h = redis.call('HMGET', mk, 's', 'i', 'n', 'c', 'sq', 't', 'sa', 'r', 'f')
+local h = redis.call('HMGET', mk, 's', 'i', 'n', 'c', 'sq', 't', 'sa', 'r', 'f', 'q')
 if (h[1] ~= 'active' and h[1] ~= 'queued' and h[1] ~= 'retrying') or (h[2] or '0') ~= part then
   return 'stale'
 end
@@ -41,7 +41,8 @@ redis.call('HINCRBY', mk, 'a', 1)
 redis.call('PEXPIRE', mk, ARGV[6])
 redis.call('HINCRBY', K.stats, 'sent', 1)
 countBroadcast(mk, 'sent')
-redis.call('LPUSH', KEYS[6], now - (tonumber(h[7] or h[6]) or now))
+-- enqueue-to-delivery: from the last (re)queue, the scheduled time, or creation
+redis.call('LPUSH', KEYS[6], now - (tonumber(h[10] or h[7] or h[6]) or now))
 redis.call('LTRIM', KEYS[6], 0, 1023)
 releaseChat(chat, id, now)
 return 'sent'

@@ -1,7 +1,11 @@
 --[[ requeue: a message leaves the DLQ with fresh attempts and a fresh
   expiry, back to the end of its priority queue. Parts already delivered
   are not sent again.
+  The message's chat leaves the blocked list: an admin asked for another
+  try, and claim would otherwise dead-letter it again without sending; if
+  the chat still blocks the bot, the 403 blocks it again.
   KEYS[1] dlq  KEYS[2] stats  KEYS[3..6] priority lists  KEYS[7] wake list
+  KEYS[8] blocked hash
   ARGV[1] base  ARGV[2] id  ARGV[3] now  ARGV[4] new expires at ms
   ARGV[5] who asked (for the history)
   Returns 'requeued' | 'missing'
@@ -14,9 +18,11 @@ local id, now = ARGV[2], tonumber(ARGV[3])
 local mk = base .. 'm:' .. id
 if redis.call('ZREM', K.dlq, id) == 0 or redis.call('EXISTS', mk) == 0 then return 'missing' end
 -- a broadcast counted this message's outcome: it is open again
-local h = redis.call('HMGET', mk, 's', 'b')
+local h = redis.call('HMGET', mk, 's', 'b', 'c')
 if h[2] and h[1] then redis.call('HINCRBY', base .. 'b:' .. h[2], h[1], -1) end
-redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now)
+if h[3] then redis.call('HDEL', KEYS[8], h[3]) end
+-- q: when it was queued again, so delivery latency does not count its time in the DLQ
+redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now, 'q', now)
 redis.call('PERSIST', mk)
 addHistory(mk, now, 'requeued', ARGV[5])
 redis.call('RPUSH', KEYS[3 + (tonumber(redis.call('HGET', mk, 'pr')) or 2)], id)
