@@ -70,7 +70,8 @@ async function main (): Promise<void> {
     '',
     'tg-relay is running',
     `  URL:     ${url}`,
-    `  mode:    ${config.sandbox ? `SANDBOX — messages go to the built-in Bot API emulator at ${emulator?.url} (set TELEGRAM_BOT_TOKEN for live)` : `live — Bot API at ${config.TELEGRAM_API_URL}`}`,
+    `  mode:    ${config.sandbox ? 'SANDBOX — messages go to the built-in Bot API emulator, not Telegram (set TELEGRAM_BOT_TOKEN for live)' : `live — Bot API at ${config.TELEGRAM_API_URL}`}`,
+    ...(emulator ? [`  inbox:   ${emulator.url}/__emulator/messages (what the emulator received)`] : []),
     `  redis:   ${localRedis ? `local redis-server ${redisUrl} (AOF, data in ${config.REDIS_DATA_DIR})` : redisUrl.replace(/\/\/[^@]*@/, '//***@')}`,
     `  role:    ${config.ROLE}; worker ${config.ROLE === 'api' ? 'not in this process' : `running, ${config.QUEUE_MAX_CONCURRENT_JOBS} concurrent sends`}`,
     generatedToken
