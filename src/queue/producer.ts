@@ -22,8 +22,20 @@ export interface Producer {
   cancel (id: string): Promise<string>
 }
 
+// 72 random bits per id, drawn from a pooled buffer: one randomBytes call per
+// 1,024 ids instead of one per id (it showed up in enqueue profiles)
+const ID_BYTES = 9
+const POOL_IDS = 1024
+let pool = Buffer.alloc(0)
+let offset = 0
+
 export function newMessageId (): string {
-  return randomBytes(9).toString('base64url')
+  if (offset >= pool.length) {
+    pool = randomBytes(ID_BYTES * POOL_IDS)
+    offset = 0
+  }
+  offset += ID_BYTES
+  return pool.toString('base64url', offset - ID_BYTES, offset)
 }
 
 export function createProducer (opts: { redis: Redis, keys: QueueKeys, retentionMs: number }): Producer {
