@@ -1,0 +1,87 @@
+// Figure 2: N messages queued first, then one worker process delivers them to
+// the emulator (limits off, in this process): tg-relay's worker (ROLE=worker)
+// against a BullMQ Worker making the same undici request, same concurrency and
+// pool. Rate = deliveries between the first and the last one, so neither side's
+// process start-up counts.
+import { startEmulator } from '../../src/emulator/index.ts'
+import type { BenchContext, CpuPerUnit } from '../lib/context.ts'
+import { cpuMeter } from '../lib/context.ts'
+import { watchDeliveries } from '../lib/deliveries.ts'
+import { createLoader, preload } from '../lib/preload.ts'
+import { costPerMessage, freshRedis, round } from '../lib/redis.ts'
+import { startSide, UNLIMITED_RATES } from '../lib/targets.ts'
+
+export interface DrainRun {
+  side: 'tg-relay' | 'bullmq'
+  concurrency: number
+  messages: number
+  messages_per_s: number
+  drain_ms: number
+  /** what the emulator recorded: more than `messages` would be duplicates */
+  delivered: number
+  cpu: CpuPerUnit
+  redis_commands: ReturnType<typeof costPerMessage>
+}
+
+const CHATS = 1000
+
+export async function drainOnce (side: DrainRun['side'], concurrency: number, n: number, ctx: BenchContext): Promise<DrainRun> {
+  const redis = await freshRedis()
+  const emulator = await startEmulator({ limits: false })
+  try {
+    const loader = await createLoader(side, redis, CHATS)
+    await preload(loader, n)
+    await loader.close()
+    const deliveries = watchDeliveries(emulator)
+    await ctx.probe?.before(redis, side)
+    const statsBefore = await redis.commandStats()
+    const target = await startSide(side, {
+      role: 'worker',
+      redisUrl: redis.url,
+      apiUrl: emulator.url,
+      env: { ...UNLIMITED_RATES, QUEUE_MAX_CONCURRENT_JOBS: String(concurrency) },
+      ...(ctx.profileDir ? { profileDir: ctx.profileDir } : {}),
+      ...(ctx.scripts?.[side] ? { script: ctx.scripts[side] } : {})
+    })
+    try {
+      // the worker started claiming before READY; CPU is counted from here, close enough for µs/message
+      const meter = await cpuMeter([target], redis)
+      await deliveries.until(n, 180_000)
+      const cpu = await meter(n)
+      await ctx.probe?.after(redis, side, n)
+      await new Promise(resolve => setTimeout(resolve, 200)) // late duplicates, if any
+      const first = deliveries.times[0] as number
+      const last = deliveries.times[n - 1] as number
+      const run: DrainRun = {
+        side,
+        concurrency,
+        messages: n,
+        messages_per_s: Math.round((n - 1) / (last - first) * 1000),
+        drain_ms: round(last - first),
+        delivered: deliveries.count(),
+        cpu,
+        redis_commands: costPerMessage(statsBefore, await redis.commandStats(), n)
+      }
+      ctx.log(`  drain ${side} c=${concurrency}: ${run.messages_per_s} msg/s (cpu/msg: worker ${cpu.target_us} µs, redis ${cpu.redis_us} µs, emulator ${cpu.bench_us} µs)`)
+      return run
+    } finally {
+      await target.stop()
+    }
+  } finally {
+    await emulator.close()
+    await redis.stop()
+  }
+}
+
+/** The headline concurrency `runs` times; the others once each. */
+export async function drainFigure (ctx: BenchContext, headline = 10, others: number[] = [5, 50]): Promise<DrainRun[]> {
+  const n = ctx.drainMessages
+  const runs: DrainRun[] = []
+  for (let i = 0; i < ctx.runs; i++) {
+    for (const side of ['tg-relay', 'bullmq'] as const) runs.push(await drainOnce(side, headline, n, ctx))
+  }
+  for (const c of others) {
+    for (const side of ['tg-relay', 'bullmq'] as const) runs.push(await drainOnce(side, c, n, ctx))
+  }
+  return runs
+}

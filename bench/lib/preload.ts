@@ -1,0 +1,60 @@
+// Queues messages straight into Redis (no HTTP), the way each side's route
+// would: tg-relay through acceptMessage (the producer and enqueue.lua), the
+// peer through BullMQ Queue.add. Used to preload drains and to measure memory.
+import { Queue } from 'bullmq'
+import type { Redis } from 'ioredis'
+import { loadConfig, type Config } from '../../src/config.ts'
+import { queueKeys } from '../../src/queue/keys.ts'
+import { createProducer } from '../../src/queue/producer.ts'
+import { acceptMessage } from '../../src/queue/accept.ts'
+import { composeCalls } from '../../src/telegram/compose.ts'
+import { connectRedis } from '../../src/redis/connect.ts'
+import type { Side } from './targets.ts'
+import type { BenchRedis } from './redis.ts'
+import { BULL_QUEUE, bookingBody, bullJobOptions, chatFor, peerJob, type PeerJob } from './payload.ts'
+
+/** tg-relay's configuration with its defaults, as the targets run it */
+export const defaultConfig = (): Config => loadConfig({ LOG_LEVEL: 'silent' })
+
+export interface Loader {
+  /** queues messages first..first+count-1 (chat chatFor(i, chats)); returns the ids */
+  add (first: number, count: number): Promise<string[]>
+  /** the Redis key of one stored message */
+  keyOf (id: string): string
+  close (): Promise<void>
+}
+
+export async function createLoader (side: Exclude<Side, 'bare'>, redis: BenchRedis, chats: number): Promise<Loader> {
+  const config = defaultConfig()
+  const body = (i: number) => bookingBody(chatFor(i, chats), 1000 + i)
+  if (side === 'tg-relay') {
+    const conn: Redis = await connectRedis({ url: redis.url, name: 'bench-load', autoPipelining: true })
+    const keys = queueKeys(config.REDIS_PREFIX, config.TELEGRAM_QUEUE_NAME, config.TELEGRAM_DLQ_NAME)
+    const producer = createProducer({ redis: conn, keys, retentionMs: config.MESSAGE_LOG_RETENTION * 1000 })
+    return {
+      add: (first, count) => Promise.all(Array.from({ length: count }, async (_, j) => {
+        const b = body(first + j)
+        return (await acceptMessage(producer, config, b.chat_id, composeCalls(b), b)).id
+      })),
+      keyOf: id => keys.msg(id),
+      async close () { conn.disconnect() }
+    }
+  }
+  const queue = new Queue<PeerJob>(BULL_QUEUE, { connection: { host: redis.host, port: redis.port } })
+  await queue.waitUntilReady()
+  return {
+    add: (first, count) => Promise.all(Array.from({ length: count }, async (_, j) => {
+      const job = peerJob(config, body(first + j))
+      return (await queue.add(job.calls[0]?.method ?? 'send', job, bullJobOptions(config, job))).id ?? ''
+    })),
+    keyOf: id => `bull:${BULL_QUEUE}:${id}`,
+    async close () { await queue.close() }
+  }
+}
+
+/** Queues n messages in batches of `batch` concurrent adds. */
+export async function preload (loader: Loader, n: number, batch = 500): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < n; i += batch) ids.push(...await loader.add(i, Math.min(batch, n - i)))
+  return ids
+}
