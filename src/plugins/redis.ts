@@ -2,7 +2,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
-import { checkEvictionPolicy, connectRedis } from '../redis/connect.ts'
+import { checkEvictionPolicy, connectRedis, tuneHashEncoding } from '../redis/connect.ts'
 import { registerScripts } from '../queue/scripts.ts'
 
 declare module 'fastify' {
@@ -13,6 +13,7 @@ export default fp(async function redisPlugin (app: FastifyInstance, opts: { url:
   const redis = await connectRedis({ url: opts.url, name: 'api', log: app.log, autoPipelining: true })
   registerScripts(redis)
   await checkEvictionPolicy(redis, app.log)
+  await tuneHashEncoding(redis, app.log)
   app.decorate('redis', redis)
   app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
 }, { name: 'redis' })

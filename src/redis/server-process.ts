@@ -54,6 +54,8 @@ export async function startRedisServer (o: RedisServerOptions): Promise<RedisSer
       '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
       '--appendonly', 'yes', '--appendfsync', o.appendfsync ?? 'everysec',
       '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no',
+      // compact encoding for message hashes: see tuneHashEncoding
+      '--hash-max-listpack-value', '1024',
       '--loglevel', 'notice', '--logfile', ''
     ]
     if (o.maxmemory) args.push('--maxmemory', o.maxmemory)

@@ -5,7 +5,7 @@ import type { BotCall } from '../queue/message.ts'
 import type { SendBody } from '../schemas/send.ts'
 import { InputError } from '../input-error.ts'
 import { parseTelegramHtml } from './html.ts'
-import { splitCaption, splitText } from './split-text.ts'
+import { CAPTION_LIMIT, splitCaption, splitText, TEXT_LIMIT } from './split-text.ts'
 
 const MEDIA = ['photo', 'document', 'voice'] as const
 const METHOD = { photo: 'sendPhoto', document: 'sendDocument', voice: 'sendVoice' } as const
@@ -44,7 +44,10 @@ export function composeCalls (body: SendBody): BotCall[] {
   let calls: BotCall[]
   if (body.text !== undefined) {
     checkHtml('body.text', body.text, mode)
-    calls = splitText(body.text, { parseMode: mode }).map(textCall)
+    // tags and entities only shorten the counted text: a raw length within the
+    // limit needs no second parse to know it fits (the common case, and hot)
+    const parts = body.text.length <= TEXT_LIMIT ? [body.text] : splitText(body.text, { parseMode: mode })
+    calls = parts.map(textCall)
   } else if (body.location !== undefined) {
     calls = [{ method: 'sendLocation', params: { ...common, ...body.location } }]
   } else {
@@ -53,7 +56,7 @@ export function composeCalls (body: SendBody): BotCall[] {
     calls = [media]
     if (body.caption !== undefined) {
       checkHtml('body.caption', body.caption, mode)
-      const { caption, followUp } = splitCaption(body.caption, mode)
+      const { caption, followUp } = body.caption.length <= CAPTION_LIMIT ? { caption: body.caption, followUp: [] } : splitCaption(body.caption, mode)
       media.params.caption = caption
       if (mode) media.params.parse_mode = mode
       calls.push(...followUp.map(textCall))
