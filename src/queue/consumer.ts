@@ -53,6 +53,9 @@ export interface WorkerState {
   delivered: number
 }
 
+const ACK_BATCH_MS = 2
+const ACK_BATCH_MAX = 32
+
 /** Worker entries in keys.workers older than this are dead workers. */
 export const HEARTBEAT_MS = 2000
 
@@ -134,8 +137,44 @@ export function createWorker (o: WorkerOptions): Worker {
     }
   }
 
-  const ack = (job: Job, messageId: string) => record(job, 'ack', () => runScript(redis, 'ack',
-    [...outcome, keys.latency], [keys.base, job.id, Date.now(), job.part, messageId, o.retentionMs]))
+  const ackKeys = [...outcome, keys.latency]
+  const ackOne = (job: Job, messageId: string) => record(job, 'ack', async () =>
+    ((await runScript(redis, 'ack', ackKeys, [keys.base, Date.now(), o.retentionMs, job.id, job.part, messageId])) as string[])[0] ?? 'stale')
+
+  // Acks that arrive within ACK_BATCH_MS go to Redis in one script call: under
+  // load that is one round trip for many messages instead of one each.
+  let pendingAcks: Array<{ job: Job, messageId: string, done: () => void }> = []
+  let ackTimer: NodeJS.Timeout | undefined
+  function flushAcks (): void {
+    clearTimeout(ackTimer)
+    ackTimer = undefined
+    const batch = pendingAcks
+    pendingAcks = []
+    if (batch.length === 0) return
+    const args: Array<string | number> = [keys.base, Date.now(), o.retentionMs]
+    for (const a of batch) args.push(a.job.id, a.job.part, a.messageId)
+    runScript(redis, 'ack', ackKeys, args).then(
+      () => { for (const a of batch) a.done() },
+      // Redis trouble: each ack on its own, with record()'s patient retries
+      () => { for (const a of batch) ackOne(a.job, a.messageId).finally(a.done).catch(() => undefined) }
+    )
+  }
+  const ack = (job: Job, messageId: string) => new Promise<void>(resolve => {
+    pendingAcks.push({ job, messageId, done: resolve })
+    if (pendingAcks.length >= ACK_BATCH_MAX) flushAcks()
+    else ackTimer ??= setTimeout(flushAcks, ACK_BATCH_MS)
+  })
+
+  // An outcome is recorded after the send's slot is free again: a Redis round
+  // trip never holds up the next send. The chat stays held until the ack
+  // lands, so per-chat order is unchanged; stop() waits for these.
+  const recording = new Set<Promise<void>>()
+  function settle (job: Job, outcome: Promise<void>): void {
+    const p: Promise<void> = outcome
+      .catch(err => log.error({ id: job.id, err }, 'recording an outcome failed'))
+      .finally(() => recording.delete(p))
+    recording.add(p)
+  }
 
   const retry = (job: Job, a: { delayMs: number, error: string, spend: boolean, pauseMs?: number, stat?: string }) =>
     record(job, 'retry', () => runScript(redis, 'retry', [...outcome, keys.pause, ...keys.queues], [
@@ -205,11 +244,11 @@ export function createWorker (o: WorkerOptions): Worker {
       const transport = o.transports?.get(call.method)
       result = transport ? await transport(params) : await o.breaker.call(call.method, params)
     } catch (err) {
-      return await onFailure(job, err, o.transports?.has(call.method) ?? false)
+      return settle(job, onFailure(job, err, o.transports?.has(call.method) ?? false))
     }
     delivered++
     const messageId = (result as { message_id?: number } | null)?.message_id
-    await ack(job, messageId === undefined ? '0' : String(messageId))
+    settle(job, ack(job, messageId === undefined ? '0' : String(messageId)))
   }
 
   function track (job: Job): void {
@@ -303,6 +342,8 @@ export function createWorker (o: WorkerOptions): Worker {
       for (const job of jobs.values()) {
         await retry(job, { delayMs: 0, error: '', spend: false })
       }
+      flushAcks()
+      await Promise.allSettled([...recording])
       clearInterval(heartbeat)
       await redis.hdel(keys.workers, id).catch(() => undefined)
       log.info({ worker: id }, 'worker stopped')

@@ -62,7 +62,7 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     seq: `${base}seq`,
     wake: `${base}wake`,
     workers: `${base}workers`,
-    // the m:, c:, w: shapes are also built in lua/*.lua from `base`
+    // the m:, c:, w:, b:, f: shapes and `wake` are also built in lua/*.lua from `base`
     msg: id => `${base}m:${id}`,
     chat: chat => `${base}c:${chat}`,
     chatWait: chat => `${base}w:${chat}`,

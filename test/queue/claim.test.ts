@@ -26,8 +26,8 @@ t.test('queue scripts', async t => {
     const keys = queueKeys(`t${n++}`)
     return { keys, producer: createProducer({ redis, keys, retentionMs: HOUR }) }
   }
-  const ack = (keys: ReturnType<typeof queueKeys>, id: string, part = 0, now = Date.now()) =>
-    runScript(redis, 'ack', [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats, keys.latency], [keys.base, id, now, part, 1, HOUR])
+  const ack = async (keys: ReturnType<typeof queueKeys>, id: string, part = 0, now = Date.now()) =>
+    ((await runScript(redis, 'ack', [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats, keys.latency], [keys.base, now, HOUR, id, part, 1])) as string[])[0]
 
   t.test('strict priority order, FIFO within a priority', async t => {
     const { keys, producer } = fresh()
@@ -180,6 +180,18 @@ t.test('queue scripts', async t => {
     t.same(texts(r.jobs), ['fine'])
     t.equal(await redis.hget(keys.msg('nochat'), 's'), 'dead')
     t.equal(await redis.hget(keys.msg('noexpiry'), 's'), 'expired')
+  })
+
+  t.test('one ack call settles many messages, each on its own terms', async t => {
+    const { keys, producer } = fresh()
+    const a = await producer.enqueue(msg(90, 'a'))
+    const b = await producer.enqueue(msg(91, 'b'))
+    await claimJobs(redis, keys, limits, 5)
+    const reply = await runScript(redis, 'ack', [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats, keys.latency],
+      [keys.base, Date.now(), HOUR, a.id, 0, 11, b.id, 0, 12, 'unknown', 0, 13])
+    t.same(reply, ['sent', 'sent', 'stale'])
+    t.equal(await redis.hget(keys.msg(b.id), 'r'), '12')
+    t.equal(await redis.zcard(keys.active), 0)
   })
 
   t.test('admin pause stops claiming; the flag is shared through Redis', async t => {

@@ -24,6 +24,9 @@ local function releaseChat (chat, id, now)
   if redis.call('ZCARD', base .. 'w:' .. chat) > 0 then
     local tat = tonumber(redis.call('HGET', ck, 't') or '0')
     redis.call('ZADD', K.waiting, math.max(tat, now), chat)
+    -- an idle worker must not sleep through it: wake one (keys.wake = base..'wake')
+    redis.call('LPUSH', base .. 'wake', '1')
+    redis.call('LTRIM', base .. 'wake', 0, 63)
   end
 end
 
