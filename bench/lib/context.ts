@@ -15,9 +15,9 @@ export interface BenchContext {
   /** write V8 CPU profiles of the targets here */
   profileDir?: string
   log (line: string): void
-  /** analysis (bench/scratch): run this script instead of a side's usual target */
+  /** analysis (bench/tools): run this script instead of a side's usual target */
   scripts?: Partial<Record<string, string>>
-  /** analysis hooks (bench/scratch): called around the measured part of a run */
+  /** analysis hooks (bench/tools): called around the measured part of a run */
   probe?: {
     before (redis: BenchRedis, side: string): Promise<void>
     after (redis: BenchRedis, side: string, units: number): Promise<void>

@@ -21,7 +21,7 @@ export interface TargetOptions {
   apiUrl?: string
   env?: Record<string, string>
   profileDir?: string
-  /** another target script (bench/scratch prototypes) */
+  /** another target script (bench/tools) */
   script?: string
 }
 
