@@ -41,7 +41,13 @@ export function loggerOptions (config: Config): LoggerOptions {
   return {
     level: config.LOG_LEVEL,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]', '*.token', '*.TELEGRAM_BOT_TOKEN', '*.ADMIN_TOKEN', '*.SERVICE_TOKEN', '*.TELEGRAM_WEBHOOK_SECRET', '*.secret_token'],
+      // *.headers: plugins log request headers under their own keys too
+      // (@fastify/multipart logs busboyOptions.headers at trace level)
+      paths: [
+        'req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]',
+        '*.headers.authorization', '*.headers["x-telegram-bot-api-secret-token"]',
+        '*.token', '*.TELEGRAM_BOT_TOKEN', '*.ADMIN_TOKEN', '*.SERVICE_TOKEN', '*.TELEGRAM_WEBHOOK_SECRET', '*.secret_token'
+      ],
       censor: '[redacted]'
     }
   }
