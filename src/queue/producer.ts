@@ -58,7 +58,7 @@ export function createProducer (opts: { redis: Redis, keys: QueueKeys, retention
         keys.stats,
         keys.log(Math.floor(now / HOUR))
       ], [
-        id, now, message.sendAt ?? 0, idem === undefined ? 0 : message.idempotencyTtlMs ?? IDEMPOTENCY_TTL, retentionMs + HOUR, keys.base,
+        id, now, message.sendAt ?? 0, idem === undefined ? 0 : message.idempotencyTtlMs ?? IDEMPOTENCY_TTL, retentionMs, keys.base,
         ...toHash(message, chat, now)
       ])) as [string, string, string]
       return { id: reply[0], duplicate: reply[1] === 'duplicate', status: reply[2] }

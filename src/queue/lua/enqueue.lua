@@ -6,7 +6,9 @@
   KEYS[5] seq counter       KEYS[6] wake list        KEYS[7] stats hash
   KEYS[8] this hour's log list
   ARGV[1] id  ARGV[2] now ms  ARGV[3] send_at ms (0: now)
-  ARGV[4] idempotency ttl ms (0: none)  ARGV[5] log ttl ms  ARGV[6] base
+  ARGV[4] idempotency ttl ms (0: none)  ARGV[6] base
+  ARGV[5] log ttl ms: every push renews it, so an hour's list expires that
+          long after its newest id (the retention of every id in it)
   ARGV[7..] field, value pairs of the message hash
   Returns { id, 'new' | 'duplicate', status }
 ]]
