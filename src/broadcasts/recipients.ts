@@ -2,10 +2,9 @@
 // bad entry is named by its index (body.recipients[123]) and the work stays
 // linear in the number of recipients. Nothing is queued before this passes.
 import { InputError, type FieldError } from '../input-error.ts'
-import { chatKey } from '../queue/keys.ts'
+import { chatKey, toChatId } from '../queue/keys.ts'
 import { RecipientObjectSchema } from '../schemas/broadcast.ts'
 import { ChatIdSchema } from '../schemas/common.ts'
-import { normalizeChatId } from '../telegram/compose.ts'
 import { compileValidator } from '../templates/validate.ts'
 
 export interface Recipient {
@@ -58,7 +57,7 @@ export function parseRecipients (raw: unknown[], o: { template: boolean }): Reci
     const r = isObject
       ? entry as { chat_id: number | string, data?: Record<string, unknown>, language?: string }
       : { chat_id: entry as number | string }
-    const chatId = normalizeChatId(r.chat_id)
+    const chatId = toChatId(r.chat_id)
     const key = chatKey(chatId)
     if (seen.has(key)) continue
     seen.add(key)

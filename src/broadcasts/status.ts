@@ -2,8 +2,8 @@
 // keep ({prefix}:b:<id>), and one page of per-recipient results read from
 // the messages themselves (their ids are listed in recipient order).
 import { guardRedis } from '../queue/errors.ts'
-import { toChatId } from '../queue/consumer.ts'
-import { PRIORITIES, type Priority } from '../queue/keys.ts'
+import { PRIORITIES, toChatId, type Priority } from '../queue/keys.ts'
+import { execPipeline } from '../queue/pipeline.ts'
 import type { BroadcastStatus, RECIPIENT_STATUSES } from '../schemas/broadcast.ts'
 import { broadcastTtlMs, type BroadcastDeps } from './create.ts'
 
@@ -39,7 +39,7 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
       .exists(keys.broadcastLock(id))
     // LRANGE with an end of -1 would be the whole list: limit 0 asks for totals only
     if (page.limit > 0) tx.lrange(keys.broadcastIds(id), page.cursor, page.cursor + page.limit - 1)
-    const replies = (await tx.exec() ?? []).map(r => r[1])
+    const replies = await execPipeline(tx)
     return [replies[0], replies[1], replies[4] ?? [], replies[2], replies[3]]
   }) as [Record<string, string>, Record<string, string>, string[], number, number]
   if (info.id === undefined) return undefined
@@ -67,9 +67,9 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
 
   const pipeline = redis.pipeline()
   for (const m of ids) pipeline.hmget(keys.msg(m), 's', 'c', 'r', 'e')
-  const rows = ids.length === 0 ? [] : await guardRedis(() => pipeline.exec()) ?? []
+  const rows = ids.length === 0 ? [] : await guardRedis(() => execPipeline(pipeline))
   const results = ids.map((m, i) => {
-    const [state = null, chat = null, sent = null, error = null] = (rows[i]?.[1] ?? []) as Array<string | null>
+    const [state = null, chat = null, sent = null, error = null] = (rows[i] ?? []) as Array<string | null>
     // a message is removed MESSAGE_LOG_RETENTION after it was sent or cancelled: 'gone'
     return {
       chat_id: chat === null ? '' : toChatId(chat),

@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
 import { classifyError, isOutageError, type Verdict } from '../telegram/classify-error.ts'
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
-import type { QueueKeys } from './keys.ts'
+import { toChatId, type QueueKeys } from './keys.ts'
 import { isUploadRef, type BotCall } from './message.ts'
 import { runScript, type ScriptReply } from './scripts.ts'
 import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
@@ -63,11 +63,6 @@ export interface Worker {
   start (): void
   stop (): Promise<void>
   state (): WorkerState
-}
-
-/** chat ids go to Telegram as numbers when they are numbers */
-export function toChatId (chat: string): number | string {
-  return /^-?\d+$/.test(chat) ? Number(chat) : chat
 }
 
 export function createWorker (o: WorkerOptions): Worker {

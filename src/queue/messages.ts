@@ -1,11 +1,11 @@
 // Reads message state for the status API: one message, or the message log
 // (hourly lists of ids, newest first, kept MESSAGE_LOG_RETENTION).
 import type { Redis } from 'ioredis'
-import { chatKey, PRIORITIES, type Priority, type QueueKeys } from './keys.ts'
+import { chatKey, PRIORITIES, toChatId, type Priority, type QueueKeys } from './keys.ts'
 import { guardRedis } from './errors.ts'
 import type { MessageStatus } from './message.ts'
 import type { MessageView } from '../schemas/message.ts'
-import { toChatId } from './consumer.ts'
+import { execPipeline } from './pipeline.ts'
 
 const HOUR = 3_600_000
 const iso = (ms: string | undefined) => ms === undefined ? undefined : new Date(Number(ms)).toISOString()
@@ -72,12 +72,12 @@ export function createMessageReader (redis: Redis, keys: QueueKeys, retentionMs:
         if (ids.length === 0) { hour--; skip = 0; continue }
         const pipeline = redis.pipeline()
         for (const id of ids) pipeline.hgetall(keys.msg(id))
-        const rows = await guardRedis(() => pipeline.exec())
+        const rows = await guardRedis(() => execPipeline(pipeline))
         // newest first within the hour
         for (let i = ids.length - 1; i >= 0; i--) {
           skip++
           scanned++
-          const h = rows?.[i]?.[1] as Record<string, string> | undefined
+          const h = rows[i] as Record<string, string> | undefined
           if (!h || h.s === undefined) continue
           if (status !== undefined && h.s !== status) continue
           if (chat !== undefined && h.c !== chat) continue

@@ -12,7 +12,7 @@ import {
 } from '../schemas/channel.ts'
 import { ErrorSchema } from '../schemas/common.ts'
 import { classifyError } from '../telegram/classify-error.ts'
-import { normalizeChatId } from '../telegram/compose.ts'
+import { toChatId } from '../queue/keys.ts'
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 503: ErrorSchema }
@@ -49,7 +49,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 202: OperationAcceptedSchema, ...errors }
     }
   }, async (request, reply) => {
-    const op = inviteOperation(normalizeChatId(request.params.chat_id), request.body, config.DEFAULT_LANGUAGE)
+    const op = inviteOperation(toChatId(request.params.chat_id), request.body, config.DEFAULT_LANGUAGE)
     return reply.code(202).send(await queue(op, 'invite', request.body))
   })
 
@@ -65,7 +65,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 202: OperationAcceptedSchema, ...errors }
     }
   }, async (request, reply) => {
-    const op = removeOperation(normalizeChatId(request.params.chat_id), request.params.user_id, request.body)
+    const op = removeOperation(toChatId(request.params.chat_id), request.params.user_id, request.body)
     return reply.code(202).send(await queue(op, 'remove', request.body))
   })
 
@@ -80,7 +80,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     }
   }, async (request, reply) => {
     try {
-      return await permissions(normalizeChatId(request.params.chat_id))
+      return await permissions(toChatId(request.params.chat_id))
     } catch (err) {
       return reply.code(502).send({ error: 'Telegram unreachable', message: classifyError(err).reason })
     }

@@ -7,11 +7,12 @@ import type { Config } from '../config.ts'
 import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
 import { SendTemplatedBodySchema, TemplatePreviewBodySchema, TemplateNameSchema } from '../schemas/templates.ts'
 import { BookingNotificationBodySchema } from '../schemas/booking.ts'
-import { composeCalls, normalizeChatId } from '../telegram/compose.ts'
+import { composeCalls } from '../telegram/compose.ts'
 import { acceptMessage } from '../queue/accept.ts'
 import { InputError } from '../input-error.ts'
 import { TemplateError, type Rendered } from '../templates/index.ts'
 import { splitText } from '../telegram/split-text.ts'
+import { toChatId } from '../queue/keys.ts'
 
 const RenderedSchema = Type.Object({
   template: Type.String(),
@@ -101,7 +102,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     const body = request.body
     let r: Rendered
     try { r = app.templates.render(body.template, body.language, body.data) } catch (err) { asBodyError(err) }
-    return reply.code(202).send(await queueRendered(r, normalizeChatId(body.chat_id), body))
+    return reply.code(202).send(await queueRendered(r, toChatId(body.chat_id), body))
   })
 
   app.post('/api/telegram/booking-notification', {
@@ -125,7 +126,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       ...(body.buttons !== undefined ? { buttons: body.buttons } : {}),
       ...(body.previous ? { previous: body.previous } : {})
     })
-    return reply.code(202).send(await queueRendered(r, normalizeChatId(chat), body))
+    return reply.code(202).send(await queueRendered(r, toChatId(chat), body))
   })
 }
 export default routes

@@ -6,13 +6,10 @@ import type { SendBody } from '../schemas/send.ts'
 import { InputError } from '../input-error.ts'
 import { parseTelegramHtml } from './html.ts'
 import { CAPTION_LIMIT, splitCaption, splitText, TEXT_LIMIT } from './split-text.ts'
+import { toChatId } from '../queue/keys.ts'
 
 const MEDIA = ['photo', 'document', 'voice'] as const
 const METHOD = { photo: 'sendPhoto', document: 'sendDocument', voice: 'sendVoice' } as const
-
-export function normalizeChatId (chatId: number | string): number | string {
-  return typeof chatId === 'string' && /^-?\d+$/.test(chatId) ? Number(chatId) : chatId
-}
 
 function checkHtml (field: string, text: string, parseMode: string | undefined): void {
   if (parseMode !== 'HTML') return
@@ -30,7 +27,7 @@ export function composeCalls (body: SendBody): BotCall[] {
   if (body.caption !== undefined && !MEDIA.some(m => body[m] !== undefined)) {
     throw InputError.field('body.caption', 'only goes with photo, document or voice')
   }
-  const chatId = normalizeChatId(body.chat_id)
+  const chatId = toChatId(body.chat_id)
   const mode = body.parse_mode
   const common: Record<string, unknown> = { chat_id: chatId }
   for (const k of ['disable_notification', 'protect_content', 'allow_paid_broadcast', 'message_thread_id'] as const) {
