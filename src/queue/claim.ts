@@ -2,7 +2,7 @@
 // priorities, per-chat order and rate, global rate, leases).
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys.ts'
-import { runScript, type ScriptReply } from './scripts.ts'
+import { claimScript, type ScriptReply } from './scripts.ts'
 
 export interface ClaimLimits {
   leaseMs: number
@@ -33,6 +33,8 @@ export interface Job {
 }
 
 const JOB_FIELDS = 9
+// queue entries one claim call may look at: bounds the script's run time
+const SCAN_BUDGET = 200
 
 function parseClaim (reply: ScriptReply): ClaimResult {
   const r = reply as Array<string | number>
@@ -54,11 +56,7 @@ function parseClaim (reply: ScriptReply): ClaimResult {
 }
 
 export async function claimJobs (redis: Redis, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
-  return parseClaim(await runScript(redis, 'claim', [
-    ...keys.queues, keys.active, keys.delayed, keys.waiting, keys.dlq, keys.rate,
-    keys.pause, keys.paused, keys.blocked, keys.migrated, keys.stats
-  ], [
-    keys.base, now, max, l.leaseMs, l.globalIntervalMs, l.globalBurstMs,
-    l.chatIntervalMs, l.groupIntervalMs, 200
-  ]))
+  return parseClaim(await claimScript(redis, keys, {
+    base: keys.base, now, max, ...l, scanBudget: SCAN_BUDGET
+  }))
 }

@@ -12,7 +12,7 @@ import { classifyError, isOutageError, type Verdict } from '../telegram/classify
 import { backoffDelay, type BackoffOptions } from './backoff.ts'
 import { toChatId, type QueueKeys } from './keys.ts'
 import { isUploadRef, type BotCall } from './message.ts'
-import { runScript, type ScriptReply } from './scripts.ts'
+import { ackScript, deadScript, refundScript, retryScript, type ScriptReply } from './scripts.ts'
 import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
 import { isRedisUnavailable } from './errors.ts'
 import { sleep } from '../sleep.ts'
@@ -77,7 +77,6 @@ export function createWorker (o: WorkerOptions): Worker {
   // allow a small burst (10% of the window's budget): absorbs timer jitter
   // without exceeding what Telegram's own bucket tolerates
   const gBurst = gInterval * Math.floor(o.rate.requests / 10)
-  const outcome = [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats]
   let controller = new AbortController()
   let loop: Promise<void> | undefined
   let heartbeat: NodeJS.Timeout | undefined
@@ -95,7 +94,7 @@ export function createWorker (o: WorkerOptions): Worker {
     if (refunds.length === 0) return
     log.info({ messages: refunds.length }, 'refunding attempts spent detecting the outage')
     for (const [jobId, s] of refunds) {
-      runScript(redis, 'refund', [keys.msg(jobId)], [s.count]).catch(() => undefined)
+      refundScript(redis, { message: keys.msg(jobId) }, { attempts: s.count }).catch(() => undefined)
     }
   })
 
@@ -132,9 +131,8 @@ export function createWorker (o: WorkerOptions): Worker {
     }
   }
 
-  const ackKeys = [...outcome, keys.latency]
   const ackOne = (job: Job, messageId: string) => record(job, 'ack', async () =>
-    ((await runScript(redis, 'ack', ackKeys, [keys.base, Date.now(), o.retentionMs, job.id, job.part, messageId])) as string[])[0] ?? 'stale')
+    (await ackScript(redis, keys, { base: keys.base, now: Date.now(), retentionMs: o.retentionMs, acks: [{ id: job.id, part: job.part, messageId }] }))[0] ?? 'stale')
 
   // Acks that arrive within ACK_BATCH_MS go to Redis in one script call: under
   // load that is one round trip for many messages instead of one each.
@@ -146,9 +144,8 @@ export function createWorker (o: WorkerOptions): Worker {
     const batch = pendingAcks
     pendingAcks = []
     if (batch.length === 0) return
-    const args: Array<string | number> = [keys.base, Date.now(), o.retentionMs]
-    for (const a of batch) args.push(a.job.id, a.job.part, a.messageId)
-    runScript(redis, 'ack', ackKeys, args).then(
+    const acks = batch.map(a => ({ id: a.job.id, part: a.job.part, messageId: a.messageId }))
+    ackScript(redis, keys, { base: keys.base, now: Date.now(), retentionMs: o.retentionMs, acks }).then(
       () => { for (const a of batch) a.done() },
       // Redis trouble: each ack on its own, with record()'s patient retries
       () => { for (const a of batch) ackOne(a.job, a.messageId).finally(a.done).catch(() => undefined) }
@@ -172,16 +169,16 @@ export function createWorker (o: WorkerOptions): Worker {
   }
 
   const retry = (job: Job, a: { delayMs: number, error: string, spend: boolean, pauseMs?: number, stat?: string }) =>
-    record(job, 'retry', () => runScript(redis, 'retry', [...outcome, keys.pause, ...keys.queues], [
-      keys.base, job.id, Date.now(), a.delayMs, a.error, a.spend ? 1 : 0, a.pauseMs ?? 0, job.part, a.stat ?? ''
-    ]))
+    record(job, 'retry', () => retryScript(redis, keys, {
+      base: keys.base, id: job.id, now: Date.now(), delayMs: a.delayMs, error: a.error, spend: a.spend, pauseMs: a.pauseMs ?? 0, part: job.part, stat: a.stat ?? ''
+    }))
 
   const dead = (job: Job, reason: string, a: { block?: boolean, spend: boolean, stat?: string }) =>
     record(job, 'dead', async () => {
       if (a.stat) await redis.hincrby(keys.stats, a.stat, 1)
-      return await runScript(redis, 'dead', [...outcome, keys.blocked], [
-        keys.base, job.id, Date.now(), 'dead', reason, a.block ? reason : '', job.part, a.spend ? 1 : 0
-      ])
+      return await deadScript(redis, keys, {
+        base: keys.base, id: job.id, now: Date.now(), state: 'dead', reason, blockReason: a.block ? reason : '', part: job.part, spend: a.spend
+      })
     })
 
   async function onFailure (job: Job, err: unknown, viaTransport: boolean): Promise<void> {

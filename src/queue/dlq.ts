@@ -7,7 +7,7 @@
 // that dies again meanwhile is not requeued twice by one call.
 import type { Redis } from 'ioredis'
 import type { QueueKeys } from './keys.ts'
-import { runScript } from './scripts.ts'
+import { requeueScript } from './scripts.ts'
 import { guardRedis } from './errors.ts'
 import { execPipeline } from './pipeline.ts'
 import { toView } from './messages.ts'
@@ -47,8 +47,6 @@ function pairs (raw: string[]): Array<[string, number]> {
 }
 
 export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
-  const requeueKeys = [keys.dlq, keys.stats, ...keys.queues, keys.wake, keys.blocked]
-
   /**
    * Yields batches of ids with score <= until, oldest first. The caller may
    * remove what it was given (or not): the walk resumes after the last
@@ -78,7 +76,7 @@ export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
 
   async function requeueOne (id: string, who: string): Promise<'requeued' | 'missing'> {
     const now = Date.now()
-    return await runScript(redis, 'requeue', requeueKeys, [keys.base, id, now, now + ttlMs, who]) as 'requeued' | 'missing'
+    return await requeueScript(redis, keys, { base: keys.base, id, now, expiresAt: now + ttlMs, who })
   }
 
   return {

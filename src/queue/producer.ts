@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import { chatKey, PRIORITIES, type QueueKeys } from './keys.ts'
 import { toHash, type NewMessage } from './message.ts'
-import { runScript } from './scripts.ts'
+import { cancelScript, enqueueScript } from './scripts.ts'
 import { guardRedis } from './errors.ts'
 
 const HOUR = 3_600_000
@@ -40,32 +40,35 @@ export function newMessageId (): string {
 
 export function createProducer (opts: { redis: Redis, keys: QueueKeys, retentionMs: number }): Producer {
   const { redis, keys, retentionMs } = opts
-  const active = [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats]
-
   return {
     async enqueue (message) {
       const id = newMessageId()
       const now = Date.now()
       const chat = chatKey(message.chatId)
       const idem = message.idempotencyKey
-      const reply = await guardRedis(() => runScript(redis, 'enqueue', [
-        keys.msg(id),
-        keys.queues[PRIORITIES.indexOf(message.priority)] as string,
-        keys.delayed,
-        idem === undefined ? keys.msg(id) : keys.idem(idem),
-        keys.seq,
-        keys.wake,
-        keys.stats,
-        keys.log(Math.floor(now / HOUR))
-      ], [
-        id, now, message.sendAt ?? 0, idem === undefined ? 0 : message.idempotencyTtlMs ?? IDEMPOTENCY_TTL, retentionMs, keys.base,
-        ...toHash(message, chat, now)
-      ])) as [string, string, string]
-      return { id: reply[0], duplicate: reply[1] === 'duplicate', status: reply[2] }
+      const reply = await guardRedis(() => enqueueScript(redis, {
+        message: keys.msg(id),
+        queue: keys.queues[PRIORITIES.indexOf(message.priority)] as string,
+        delayed: keys.delayed,
+        idempotency: idem === undefined ? keys.msg(id) : keys.idem(idem),
+        seq: keys.seq,
+        wake: keys.wake,
+        stats: keys.stats,
+        log: keys.log(Math.floor(now / HOUR))
+      }, {
+        base: keys.base,
+        id,
+        now,
+        sendAt: message.sendAt ?? 0,
+        idempotencyTtlMs: idem === undefined ? 0 : message.idempotencyTtlMs ?? IDEMPOTENCY_TTL,
+        logTtlMs: retentionMs,
+        fields: toHash(message, chat, now)
+      }))
+      return { id: reply.id, duplicate: reply.outcome === 'duplicate', status: reply.status }
     },
 
     async cancel (id) {
-      return await guardRedis(() => runScript(redis, 'cancel', active, [keys.base, id, Date.now(), retentionMs])) as string
+      return await guardRedis(() => cancelScript(redis, keys, { base: keys.base, id, now: Date.now(), retentionMs }))
     }
   }
 }

@@ -1,8 +1,11 @@
 // Loads the Lua scripts once, splices `-- @include name` lines from
-// lua/includes/, and registers them on an ioredis client, which then runs
-// them with EVALSHA (falling back to EVAL after a Redis restart).
+// lua/includes/, registers them on an ioredis client (EVALSHA, falling back to
+// EVAL after a Redis restart), and gives each script one typed door: a
+// function taking named keys and arguments that builds KEYS and ARGV in the
+// order its header lists them. Nothing else builds a script's KEYS array.
 import { readFileSync } from 'node:fs'
 import type { Redis } from 'ioredis'
+import type { QueueKeys } from './keys.ts'
 
 export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund'] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
@@ -34,9 +37,140 @@ export function registerScripts (redis: Redis): void {
 type ScriptCommand = (numKeys: number, ...args: Array<string | number>) => Promise<ScriptReply>
 
 /** Runs one script: keys first, then args (numbers are sent as decimal strings). */
-export async function runScript (redis: Redis, name: ScriptName, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
+async function runScript (redis: Redis, name: ScriptName, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
   registerScripts(redis)
   const command = (redis as unknown as Record<string, ScriptCommand>)[`tg_${name}`]
   if (!command) throw new Error(`script ${name} is not registered`)
   return await command.call(redis, keys.length, ...keys, ...args)
+}
+
+/** The keys every outcome script (ack, retry, dead, cancel) starts with, in this order. */
+export type OutcomeKeys = Pick<QueueKeys, 'active' | 'delayed' | 'waiting' | 'dlq' | 'stats'>
+const outcomeKeys = (k: OutcomeKeys): string[] => [k.active, k.delayed, k.waiting, k.dlq, k.stats]
+const flag = (b: boolean): number => b ? 1 : 0
+
+export interface EnqueueKeys {
+  message: string
+  queue: string
+  delayed: string
+  /** the message key again when there is no idempotency key */
+  idempotency: string
+  seq: string
+  wake: string
+  stats: string
+  log: string
+}
+export interface EnqueueArgs {
+  base: string
+  id: string
+  now: number
+  /** 0: now */
+  sendAt: number
+  /** 0: no idempotency key */
+  idempotencyTtlMs: number
+  logTtlMs: number
+  fields: Array<string | number>
+}
+export async function enqueueScript (redis: Redis, k: EnqueueKeys, a: EnqueueArgs): Promise<{ id: string, outcome: 'new' | 'duplicate', status: string }> {
+  const reply = await runScript(redis, 'enqueue',
+    [k.message, k.queue, k.delayed, k.idempotency, k.seq, k.wake, k.stats, k.log],
+    [a.id, a.now, a.sendAt, a.idempotencyTtlMs, a.logTtlMs, a.base, ...a.fields]) as [string, 'new' | 'duplicate', string]
+  return { id: reply[0], outcome: reply[1], status: reply[2] }
+}
+
+export type ClaimKeys = OutcomeKeys & Pick<QueueKeys, 'queues' | 'rate' | 'pause' | 'paused' | 'blocked' | 'migrated'>
+export interface ClaimArgs {
+  base: string
+  now: number
+  max: number
+  leaseMs: number
+  /** 0: unlimited */
+  globalIntervalMs: number
+  globalBurstMs: number
+  chatIntervalMs: number
+  groupIntervalMs: number
+  scanBudget: number
+}
+/** The raw reply; claim.ts parses it. */
+export async function claimScript (redis: Redis, k: ClaimKeys, a: ClaimArgs): Promise<ScriptReply> {
+  return await runScript(redis, 'claim', [
+    ...k.queues, k.active, k.delayed, k.waiting, k.dlq, k.rate, k.pause, k.paused, k.blocked, k.migrated, k.stats
+  ], [
+    a.base, a.now, a.max, a.leaseMs, a.globalIntervalMs, a.globalBurstMs, a.chatIntervalMs, a.groupIntervalMs, a.scanBudget
+  ])
+}
+
+export type AckKeys = OutcomeKeys & Pick<QueueKeys, 'latency'>
+export interface AckArgs {
+  base: string
+  now: number
+  retentionMs: number
+  acks: ReadonlyArray<{ id: string, part: number, messageId: string | number }>
+}
+export type AckReply = 'sent' | 'next' | 'stale'
+/** One reply per ack, in order. */
+export async function ackScript (redis: Redis, k: AckKeys, a: AckArgs): Promise<AckReply[]> {
+  const args: Array<string | number> = [a.base, a.now, a.retentionMs]
+  for (const x of a.acks) args.push(x.id, x.part, x.messageId)
+  return await runScript(redis, 'ack', [...outcomeKeys(k), k.latency], args) as AckReply[]
+}
+
+export type RetryKeys = OutcomeKeys & Pick<QueueKeys, 'pause' | 'queues'>
+export interface RetryArgs {
+  base: string
+  id: string
+  now: number
+  delayMs: number
+  /** '' none */
+  error: string
+  spend: boolean
+  /** 0: no bot pause */
+  pauseMs: number
+  part: number
+  /** an extra stats counter to bump; '' none */
+  stat: string
+}
+export type RetryReply = 'retrying' | 'requeued' | 'failed' | 'expired' | 'stale'
+export async function retryScript (redis: Redis, k: RetryKeys, a: RetryArgs): Promise<RetryReply> {
+  return await runScript(redis, 'retry', [...outcomeKeys(k), k.pause, ...k.queues], [
+    a.base, a.id, a.now, a.delayMs, a.error, flag(a.spend), a.pauseMs, a.part, a.stat
+  ]) as RetryReply
+}
+
+export type DeadKeys = OutcomeKeys & Pick<QueueKeys, 'blocked'>
+export interface DeadArgs {
+  base: string
+  id: string
+  now: number
+  state: 'dead' | 'failed'
+  reason: string
+  /** '' the chat is not blocked */
+  blockReason: string
+  /** '' any part */
+  part: number | ''
+  spend: boolean
+}
+export async function deadScript (redis: Redis, k: DeadKeys, a: DeadArgs): Promise<'dead' | 'failed' | 'stale'> {
+  return await runScript(redis, 'dead', [...outcomeKeys(k), k.blocked], [
+    a.base, a.id, a.now, a.state, a.reason, a.blockReason, a.part, flag(a.spend)
+  ]) as 'dead' | 'failed' | 'stale'
+}
+
+export interface CancelArgs { base: string, id: string, now: number, retentionMs: number }
+/** 'ok', or the state that could not be cancelled ('missing' when unknown). */
+export async function cancelScript (redis: Redis, k: OutcomeKeys, a: CancelArgs): Promise<string> {
+  return String(await runScript(redis, 'cancel', outcomeKeys(k), [a.base, a.id, a.now, a.retentionMs]))
+}
+
+export type RequeueKeys = Pick<QueueKeys, 'dlq' | 'stats' | 'queues' | 'wake' | 'blocked'>
+export interface RequeueArgs { base: string, id: string, now: number, expiresAt: number, who: string }
+export async function requeueScript (redis: Redis, k: RequeueKeys, a: RequeueArgs): Promise<'requeued' | 'missing'> {
+  return await runScript(redis, 'requeue', [k.dlq, k.stats, ...k.queues, k.wake, k.blocked], [
+    a.base, a.id, a.now, a.expiresAt, a.who
+  ]) as 'requeued' | 'missing'
+}
+
+/** The attempts now spent, or -1 when nothing was refunded. */
+export async function refundScript (redis: Redis, k: { message: string }, a: { attempts: number }): Promise<number> {
+  return Number(await runScript(redis, 'refund', [k.message], [a.attempts]))
 }

@@ -6,7 +6,7 @@ import { redisServer, redisClient } from '../helpers/redis.ts'
 import { queueKeys } from '../../src/queue/keys.ts'
 import { createProducer } from '../../src/queue/producer.ts'
 import { claimJobs, type ClaimLimits } from '../../src/queue/claim.ts'
-import { runScript } from '../../src/queue/scripts.ts'
+import { ackScript } from '../../src/queue/scripts.ts'
 import type { NewMessage } from '../../src/queue/message.ts'
 import type { Priority } from '../../src/queue/keys.ts'
 
@@ -27,7 +27,7 @@ t.test('queue scripts', async t => {
     return { keys, producer: createProducer({ redis, keys, retentionMs: HOUR }) }
   }
   const ack = async (keys: ReturnType<typeof queueKeys>, id: string, part = 0, now = Date.now()) =>
-    ((await runScript(redis, 'ack', [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats, keys.latency], [keys.base, now, HOUR, id, part, 1])) as string[])[0]
+    (await ackScript(redis, keys, { base: keys.base, now, retentionMs: HOUR, acks: [{ id, part, messageId: 1 }] }))[0]
 
   t.test('strict priority order, FIFO within a priority', async t => {
     const { keys, producer } = fresh()
@@ -187,8 +187,12 @@ t.test('queue scripts', async t => {
     const a = await producer.enqueue(msg(90, 'a'))
     const b = await producer.enqueue(msg(91, 'b'))
     await claimJobs(redis, keys, limits, 5)
-    const reply = await runScript(redis, 'ack', [keys.active, keys.delayed, keys.waiting, keys.dlq, keys.stats, keys.latency],
-      [keys.base, Date.now(), HOUR, a.id, 0, 11, b.id, 0, 12, 'unknown', 0, 13])
+    const reply = await ackScript(redis, keys, {
+      base: keys.base,
+      now: Date.now(),
+      retentionMs: HOUR,
+      acks: [{ id: a.id, part: 0, messageId: 11 }, { id: b.id, part: 0, messageId: 12 }, { id: 'unknown', part: 0, messageId: 13 }]
+    })
     t.same(reply, ['sent', 'sent', 'stale'])
     t.equal(await redis.hget(keys.msg(b.id), 'r'), '12')
     t.equal(await redis.zcard(keys.active), 0)

@@ -10,8 +10,9 @@
   ARGV[4..] triples: message id, part index sent, Telegram message_id
   Returns one of 'sent' | 'next' | 'stale' per triple
 ]]
-local base = ARGV[1]
-local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
+local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5],
+  latency = KEYS[6] }
+local base = K.base
 -- @include common
 
 local now, retention = tonumber(ARGV[2]), ARGV[3]
@@ -45,12 +46,12 @@ local function ackOne (id, part, messageId)
   redis.call('HINCRBY', K.stats, 'sent', 1)
   if h[11] then redis.call('HINCRBY', base .. 'b:' .. h[11], 'sent', 1) end
   -- enqueue-to-delivery: from the last (re)queue, the scheduled time, or creation
-  redis.call('LPUSH', KEYS[6], now - (tonumber(h[10] or h[7] or h[6]) or now))
-  releaseChat(chat, id, now)
+  redis.call('LPUSH', K.latency, now - (tonumber(h[10] or h[7] or h[6]) or now))
+  releaseChat(K, chat, id, now)
   return 'sent'
 end
 
 local out = {}
 for i = 4, #ARGV - 2, 3 do out[#out + 1] = ackOne(ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
-redis.call('LTRIM', KEYS[6], 0, 1023)
+redis.call('LTRIM', K.latency, 0, 1023)
 return out

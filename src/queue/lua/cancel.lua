@@ -5,8 +5,8 @@
   ARGV[1] base  ARGV[2] id  ARGV[3] now  ARGV[4] retention ms
   Returns 'ok', or the state that could not be cancelled ('missing' when unknown)
 ]]
-local base = ARGV[1]
-local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
+local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
+local base = K.base
 -- @include common
 
 local id, now = ARGV[2], tonumber(ARGV[3])
@@ -19,6 +19,6 @@ redis.call('HSET', mk, 's', 'cancelled', 'u', now)
 addHistory(mk, now, 'cancelled', '')
 redis.call('PEXPIRE', mk, ARGV[4])
 redis.call('HINCRBY', K.stats, 'cancelled', 1)
-countBroadcast(mk, 'cancelled')
-releaseChat(h[2], id, now)
+countBroadcast(base, mk, 'cancelled')
+releaseChat(K, h[2], id, now)
 return 'ok'

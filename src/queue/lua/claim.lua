@@ -22,8 +22,13 @@
   reason: 'ok' | 'empty' | 'rate' | 'pause' | 'paused'; waitMs: ms until
   something may be claimable (-1: nothing known).
 ]]
-local base = ARGV[1]
-local K = { active = KEYS[5], delayed = KEYS[6], waiting = KEYS[7], dlq = KEYS[8], stats = KEYS[14] }
+local K = {
+  base = ARGV[1], queues = { KEYS[1], KEYS[2], KEYS[3], KEYS[4] },
+  active = KEYS[5], delayed = KEYS[6], waiting = KEYS[7], dlq = KEYS[8],
+  rate = KEYS[9], pause = KEYS[10], paused = KEYS[11], blocked = KEYS[12],
+  migrated = KEYS[13], stats = KEYS[14]
+}
+local base = K.base
 -- @include common
 
 local now, want, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -45,11 +50,11 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.active, '-inf', now, 'LIMIT', 
   redis.call('ZREM', K.active, id)
   if redis.call('EXISTS', mk) == 1 then
     if redis.call('HINCRBY', mk, 'le', 1) >= 2 then
-      deadLetter(id, mk, now, 'dead', 'poison: its lease expired twice (a worker crashed or hung while sending it)')
+      deadLetter(K, id, mk, now, 'dead', 'poison: its lease expired twice (a worker crashed or hung while sending it)')
     else
       addHistory(mk, now, 'lease-expired', 'returned to the queue')
       redis.call('HSET', mk, 's', 'queued')
-      redis.call('LPUSH', KEYS[rank(redis.call('HGET', mk, 'pr'))], id)
+      redis.call('LPUSH', K.queues[rank(redis.call('HGET', mk, 'pr'))], id)
     end
   end
 end
@@ -62,8 +67,8 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT',
   if h[2] then
     redis.call('HSET', mk, 's', 'queued')
     -- a retry is older than what is queued: front; a scheduled send: back
-    if h[1] == 'retrying' then redis.call('LPUSH', KEYS[rank(h[2])], id)
-    else redis.call('RPUSH', KEYS[rank(h[2])], id) end
+    if h[1] == 'retrying' then redis.call('LPUSH', K.queues[rank(h[2])], id)
+    else redis.call('RPUSH', K.queues[rank(h[2])], id) end
   end
 end
 
@@ -73,19 +78,19 @@ for _, chat in ipairs(redis.call('ZRANGEBYSCORE', K.waiting, '-inf', now, 'LIMIT
   local head = redis.call('ZPOPMIN', base .. 'w:' .. chat)
   if head[1] then
     local pr = redis.call('HGET', base .. 'm:' .. head[1], 'pr')
-    if pr then redis.call('LPUSH', KEYS[rank(pr)], head[1]) end
+    if pr then redis.call('LPUSH', K.queues[rank(pr)], head[1]) end
   end
 end
 
-if redis.call('EXISTS', KEYS[11]) == 1 then return { 'paused', -1, 0 } end
-local pauseMs = redis.call('PTTL', KEYS[10])
+if redis.call('EXISTS', K.paused) == 1 then return { 'paused', -1, 0 } end
+local pauseMs = redis.call('PTTL', K.pause)
 if pauseMs > 0 then return { 'pause', pauseMs, 0 } end
 
 -- 4. claim
 local out, n, reason, waitMs = {}, 0, 'empty', -1
 local p = 1
 while p <= 4 and n < want and budget > 0 do
-  local id = redis.call('LPOP', KEYS[p])
+  local id = redis.call('LPOP', K.queues[p])
   if not id then
     p = p + 1
   else
@@ -94,15 +99,15 @@ while p <= 4 and n < want and budget > 0 do
     local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x')
     -- anything not 'queued' (cancelled, sent, dead) is a stale entry: drop it
     if h[1] == 'queued' and not h[2] then
-      deadLetter(id, mk, now, 'dead', 'poison: the stored message has no chat')
+      deadLetter(K, id, mk, now, 'dead', 'poison: the stored message has no chat')
     elseif h[1] == 'queued' then
       local chat, seq = h[2], tonumber(h[3]) or 0
-      local blocked = redis.call('HGET', KEYS[12], chat)
+      local blocked = redis.call('HGET', K.blocked, chat)
       if (tonumber(h[4]) or 0) <= now then
-        deadLetter(id, mk, now, 'expired', 'expired before it could be delivered')
+        deadLetter(K, id, mk, now, 'expired', 'expired before it could be delivered')
       elseif blocked then
-        countBroadcast(mk, 'blocked')
-        deadLetter(id, mk, now, 'dead', 'chat is blocked: ' .. blocked)
+        countBroadcast(base, mk, 'blocked')
+        deadLetter(K, id, mk, now, 'dead', 'chat is blocked: ' .. blocked)
       else
         local ck, wk = base .. 'c:' .. chat, base .. 'w:' .. chat
         local c = redis.call('HMGET', ck, 'h', 't')
@@ -116,15 +121,15 @@ while p <= 4 and n < want and budget > 0 do
         else
           local gtat = 0
           if gInterval > 0 then
-            gtat = math.max(tonumber(redis.call('GET', KEYS[9]) or '0'), now)
+            gtat = math.max(tonumber(redis.call('GET', K.rate) or '0'), now)
           end
           if gInterval > 0 and gtat - now > gBurst then
-            redis.call('LPUSH', KEYS[p], id)
+            redis.call('LPUSH', K.queues[p], id)
             reason, waitMs = 'rate', gtat - now - gBurst
             break
           end
           if gInterval > 0 then
-            redis.call('SET', KEYS[9], gtat + gInterval, 'PX', math.ceil(gInterval + gBurst) + 1000)
+            redis.call('SET', K.rate, gtat + gInterval, 'PX', math.ceil(gInterval + gBurst) + 1000)
           end
           local interval = chatInterval
           if string.sub(chat, 1, 1) == '-' or string.sub(chat, 1, 1) == '@' then
@@ -135,7 +140,7 @@ while p <= 4 and n < want and budget > 0 do
           redis.call('HSET', mk, 's', 'active', 'u', now)
           redis.call('ZADD', K.active, now + lease, id)
           local d = redis.call('HMGET', mk, 'p', 'i', 'a', 'ma', 'x', 't', 'sa')
-          local target = redis.call('HGET', KEYS[13], chat) or ''
+          local target = redis.call('HGET', K.migrated, chat) or ''
           out[#out + 1] = id
           out[#out + 1] = d[1] or ''
           out[#out + 1] = d[2] or '0'

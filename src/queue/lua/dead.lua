@@ -8,8 +8,9 @@
   ARGV[8] spend an attempt (1|0)
   Returns the state, or 'stale'
 ]]
-local base = ARGV[1]
-local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
+local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5],
+  blocked = KEYS[6] }
+local base = K.base
 -- @include common
 
 local id, now = ARGV[2], tonumber(ARGV[3])
@@ -18,8 +19,8 @@ local h = redis.call('HMGET', mk, 's', 'i', 'c')
 if h[1] ~= 'active' or (ARGV[7] ~= '' and (h[2] or '0') ~= ARGV[7]) then return 'stale' end
 if ARGV[8] == '1' then redis.call('HINCRBY', mk, 'a', 1) end
 if ARGV[6] ~= '' then
-  redis.call('HSET', KEYS[6], h[3], ARGV[6])
-  countBroadcast(mk, 'blocked')
+  redis.call('HSET', K.blocked, h[3], ARGV[6])
+  countBroadcast(base, mk, 'blocked')
 end
-deadLetter(id, mk, now, ARGV[4], ARGV[5])
+deadLetter(K, id, mk, now, ARGV[4], ARGV[5])
 return ARGV[4]

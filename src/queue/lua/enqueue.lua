@@ -12,30 +12,32 @@
   ARGV[7..] field, value pairs of the message hash
   Returns { id, 'new' | 'duplicate', status }
 ]]
+local K = { message = KEYS[1], queue = KEYS[2], delayed = KEYS[3], idempotency = KEYS[4],
+  seq = KEYS[5], wake = KEYS[6], stats = KEYS[7], log = KEYS[8] }
 local id, now, sendAt = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local idemTtl = tonumber(ARGV[4])
 
 if idemTtl > 0 then
-  local first = redis.call('GET', KEYS[4])
+  local first = redis.call('GET', K.idempotency)
   if first then return { first, 'duplicate', redis.call('HGET', ARGV[6] .. 'm:' .. first, 's') or 'gone' } end
 end
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return { id, 'duplicate', redis.call('HGET', KEYS[1], 's') }
+if redis.call('EXISTS', K.message) == 1 then
+  return { id, 'duplicate', redis.call('HGET', K.message, 's') }
 end
 
 local status = 'queued'
 if sendAt > now then status = 'scheduled' end
-local seq = redis.call('INCR', KEYS[5])
-redis.call('HSET', KEYS[1], 's', status, 'sq', seq, unpack(ARGV, 7))
+local seq = redis.call('INCR', K.seq)
+redis.call('HSET', K.message, 's', status, 'sq', seq, unpack(ARGV, 7))
 if status == 'scheduled' then
-  redis.call('ZADD', KEYS[3], sendAt, id)
+  redis.call('ZADD', K.delayed, sendAt, id)
 else
-  redis.call('RPUSH', KEYS[2], id)
-  redis.call('LPUSH', KEYS[6], '1')
-  redis.call('LTRIM', KEYS[6], 0, 63)
+  redis.call('RPUSH', K.queue, id)
+  redis.call('LPUSH', K.wake, '1')
+  redis.call('LTRIM', K.wake, 0, 63)
 end
-if idemTtl > 0 then redis.call('SET', KEYS[4], id, 'PX', idemTtl) end
-redis.call('RPUSH', KEYS[8], id)
-redis.call('PEXPIRE', KEYS[8], ARGV[5])
-redis.call('HINCRBY', KEYS[7], 'queued', 1)
+if idemTtl > 0 then redis.call('SET', K.idempotency, id, 'PX', idemTtl) end
+redis.call('RPUSH', K.log, id)
+redis.call('PEXPIRE', K.log, ARGV[5])
+redis.call('HINCRBY', K.stats, 'queued', 1)
 return { id, 'new', status }

@@ -9,6 +9,8 @@
   Returns the attempts now spent, or -1 when nothing was refunded
 ]]
 local mk = KEYS[1]
+-- @include common
+
 local h = redis.call('HMGET', mk, 's', 'a')
 local spent = tonumber(h[2]) or 0
 local n = tonumber(ARGV[1])
@@ -21,8 +23,6 @@ else
 end
 if n < 1 then return -1 end
 local now = redis.call('HINCRBY', mk, 'a', -n)
-local line = cjson.encode({ t = tonumber(redis.call('TIME')[1]) * 1000, ev = 'attempt-refunded', d = 'the failure was the Bot API outage that opened the circuit' })
-local hist = redis.call('HGET', mk, 'h')
-if hist then line = hist .. '\n' .. line end
-redis.call('HSET', mk, 'h', line)
+addHistory(mk, tonumber(redis.call('TIME')[1]) * 1000, 'attempt-refunded',
+  'the failure was the Bot API outage that opened the circuit')
 return now

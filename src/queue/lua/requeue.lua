@@ -10,8 +10,9 @@
   ARGV[5] who asked (for the history)
   Returns 'requeued' | 'missing'
 ]]
-local base = ARGV[1]
-local K = { dlq = KEYS[1], stats = KEYS[2] }
+local K = { base = ARGV[1], dlq = KEYS[1], stats = KEYS[2],
+  queues = { KEYS[3], KEYS[4], KEYS[5], KEYS[6] }, wake = KEYS[7], blocked = KEYS[8] }
+local base = K.base
 -- @include common
 
 local id, now = ARGV[2], tonumber(ARGV[3])
@@ -20,13 +21,13 @@ if redis.call('ZREM', K.dlq, id) == 0 or redis.call('EXISTS', mk) == 0 then retu
 -- a broadcast counted this message's outcome: it is open again
 local h = redis.call('HMGET', mk, 's', 'b', 'c')
 if h[2] and h[1] then redis.call('HINCRBY', base .. 'b:' .. h[2], h[1], -1) end
-if h[3] then redis.call('HDEL', KEYS[8], h[3]) end
+if h[3] then redis.call('HDEL', K.blocked, h[3]) end
 -- q: when it was queued again, so delivery latency does not count its time in the DLQ
 redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now, 'q', now)
 redis.call('PERSIST', mk)
 addHistory(mk, now, 'requeued', ARGV[5])
-redis.call('RPUSH', KEYS[3 + (tonumber(redis.call('HGET', mk, 'pr')) or 2)], id)
-redis.call('LPUSH', KEYS[7], '1')
-redis.call('LTRIM', KEYS[7], 0, 63)
+redis.call('RPUSH', K.queues[1 + (tonumber(redis.call('HGET', mk, 'pr')) or 2)], id)
+redis.call('LPUSH', K.wake, '1')
+redis.call('LTRIM', K.wake, 0, 63)
 redis.call('HINCRBY', K.stats, 'requeued', 1)
 return 'requeued'

@@ -9,8 +9,9 @@
   ARGV[8] part index  ARGV[9] extra counter to bump ('' none)
   Returns 'retrying' | 'requeued' | 'failed' | 'expired' | 'stale'
 ]]
-local base = ARGV[1]
-local K = { active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
+local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5],
+  pause = KEYS[6], queues = { KEYS[7], KEYS[8], KEYS[9], KEYS[10] } }
+local base = K.base
 -- @include common
 
 local id, now, delay, err = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -20,8 +21,8 @@ local h = redis.call('HMGET', mk, 's', 'i', 'a', 'ma', 'x', 'pr')
 if h[1] ~= 'active' or (h[2] or '0') ~= ARGV[8] then return 'stale' end
 redis.call('ZREM', K.active, id)
 if ARGV[9] ~= '' then redis.call('HINCRBY', K.stats, ARGV[9], 1) end
-if pauseMs > 0 and redis.call('PTTL', KEYS[6]) < pauseMs then
-  redis.call('SET', KEYS[6], '1', 'PX', pauseMs)
+if pauseMs > 0 and redis.call('PTTL', K.pause) < pauseMs then
+  redis.call('SET', K.pause, '1', 'PX', pauseMs)
 end
 if err ~= '' then
   redis.call('HSET', mk, 'e', err)
@@ -30,12 +31,12 @@ end
 local attempts = tonumber(h[3] or '0')
 if ARGV[6] == '1' then attempts = redis.call('HINCRBY', mk, 'a', 1) end
 if attempts >= tonumber(h[4] or '1') then
-  deadLetter(id, mk, now, 'failed', 'no attempts left; last error: ' .. err)
+  deadLetter(K, id, mk, now, 'failed', 'no attempts left; last error: ' .. err)
   return 'failed'
 end
 local at = now + math.max(delay, pauseMs)
 if at >= (tonumber(h[5]) or math.huge) then
-  deadLetter(id, mk, now, 'expired', 'would expire before the next attempt; last error: ' .. err)
+  deadLetter(K, id, mk, now, 'expired', 'would expire before the next attempt; last error: ' .. err)
   return 'expired'
 end
 if delay > 0 then
@@ -45,5 +46,5 @@ if delay > 0 then
   return 'retrying'
 end
 redis.call('HSET', mk, 's', 'queued', 'u', now)
-redis.call('LPUSH', KEYS[7 + (tonumber(h[6]) or 2)], id)
+redis.call('LPUSH', K.queues[1 + (tonumber(h[6]) or 2)], id)
 return 'requeued'

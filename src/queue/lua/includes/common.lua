@@ -1,5 +1,6 @@
--- Shared by the state-transition scripts. Expects a table K with the keys
--- active, delayed, waiting, dlq, stats, and `base` (the '{prefix}:' tag).
+-- Shared by the state-transition scripts. Every function takes the keys it
+-- touches as parameters; `k` is a table { base, active, delayed, waiting,
+-- dlq, stats } that the including script names from its KEYS and ARGV.
 
 -- Appends one event to a message's history: JSON lines, oldest first.
 local function addHistory (mk, now, event, detail)
@@ -13,38 +14,38 @@ end
 -- chat's next waiting message for when the chat's rate allows it. A chat that
 -- nobody holds is scheduled too: a parked message that ends without ever
 -- holding it (blocked chat, expiry, cancel) must not strand the others.
-local function releaseChat (chat, id, now)
-  local ck = base .. 'c:' .. chat
+local function releaseChat (k, chat, id, now)
+  local ck = k.base .. 'c:' .. chat
   local holder = redis.call('HGET', ck, 'h')
   if holder and holder ~= id then return end
   if holder then
     redis.call('HDEL', ck, 'h')
     redis.call('PEXPIRE', ck, 120000)
   end
-  if redis.call('ZCARD', base .. 'w:' .. chat) > 0 then
+  if redis.call('ZCARD', k.base .. 'w:' .. chat) > 0 then
     local tat = tonumber(redis.call('HGET', ck, 't') or '0')
-    redis.call('ZADD', K.waiting, math.max(tat, now), chat)
+    redis.call('ZADD', k.waiting, math.max(tat, now), chat)
     -- an idle worker must not sleep through it: wake one (keys.wake = base..'wake')
-    redis.call('LPUSH', base .. 'wake', '1')
-    redis.call('LTRIM', base .. 'wake', 0, 63)
+    redis.call('LPUSH', k.base .. 'wake', '1')
+    redis.call('LTRIM', k.base .. 'wake', 0, 63)
   end
 end
 
 -- A message that belongs to a broadcast (field b) counts its outcome there.
-local function countBroadcast (mk, outcome)
+local function countBroadcast (base, mk, outcome)
   local b = redis.call('HGET', mk, 'b')
   if b then redis.call('HINCRBY', base .. 'b:' .. b, outcome, 1) end
 end
 
 -- Moves a message to the dead-letter queue with its final state and reason.
-local function deadLetter (id, mk, now, state, reason)
-  redis.call('ZREM', K.active, id)
-  redis.call('ZREM', K.delayed, id)
+local function deadLetter (k, id, mk, now, state, reason)
+  redis.call('ZREM', k.active, id)
+  redis.call('ZREM', k.delayed, id)
   redis.call('HSET', mk, 's', state, 'e', reason, 'u', now)
   addHistory(mk, now, state, reason)
-  redis.call('ZADD', K.dlq, now, id)
-  redis.call('HINCRBY', K.stats, state, 1)
-  countBroadcast(mk, state)
+  redis.call('ZADD', k.dlq, now, id)
+  redis.call('HINCRBY', k.stats, state, 1)
+  countBroadcast(k.base, mk, state)
   local chat = redis.call('HGET', mk, 'c')
-  if chat then releaseChat(chat, id, now) end
+  if chat then releaseChat(k, chat, id, now) end
 end
