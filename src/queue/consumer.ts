@@ -8,11 +8,13 @@ import { hostname } from 'node:os'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
-import { classifyError, isOutageError, type Verdict } from '../telegram/classify-error.ts'
-import { backoffDelay, type BackoffOptions } from './backoff.ts'
+import { classifyError, isOutageError } from '../telegram/classify-error.ts'
+import type { BackoffOptions } from './backoff.ts'
 import { toChatId, type QueueKeys } from './keys.ts'
 import { isUploadRef, type BotCall } from './message.ts'
-import { ackScript, deadScript, refundScript, retryScript, type ScriptReply } from './scripts.ts'
+import { createOutcomes } from './outcomes.ts'
+import { decideFailure, type Transition } from './decide-failure.ts'
+import { createOutageRefunds } from './outage-refunds.ts'
 import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
 import { isRedisUnavailable } from './errors.ts'
 import { sleep } from '../sleep.ts'
@@ -53,9 +55,6 @@ export interface WorkerState {
   delivered: number
 }
 
-const ACK_BATCH_MS = 2
-const ACK_BATCH_MAX = 32
-
 /** Worker entries in keys.workers older than this are dead workers. */
 export const HEARTBEAT_MS = 2000
 
@@ -83,20 +82,7 @@ export function createWorker (o: WorkerOptions): Worker {
   let delivered = 0
   const startedAt = Date.now()
 
-  // Attempts spent on network failures just before the breaker opened were
-  // spent detecting the outage, not on the message: refund them when it opens,
-  // so an outage (or a flapping network) costs no message an attempt.
-  const outageSpends = new Map<string, { count: number, at: number }>()
-  o.breaker.onOpen(() => {
-    const since = Date.now() - o.breaker.windowMs
-    const refunds = [...outageSpends].filter(([, s]) => s.at >= since)
-    outageSpends.clear()
-    if (refunds.length === 0) return
-    log.info({ messages: refunds.length }, 'refunding attempts spent detecting the outage')
-    for (const [jobId, s] of refunds) {
-      refundScript(redis, { message: keys.msg(jobId) }, { attempts: s.count }).catch(() => undefined)
-    }
-  })
+  const refunds = createOutageRefunds({ redis, keys, breaker: o.breaker, log })
 
   // every worker says it is alive every HEARTBEAT_MS; readers ignore stale entries
   const beat = () => redis.hset(keys.workers, id, JSON.stringify({ ...state(), pid: process.pid, host: hostname(), started_at: startedAt, seen: Date.now() }))
@@ -109,109 +95,24 @@ export function createWorker (o: WorkerOptions): Worker {
   const limits: ClaimLimits = { leaseMs, globalIntervalMs: gInterval, globalBurstMs: gBurst, chatIntervalMs: o.rate.chatIntervalMs, groupIntervalMs: o.rate.groupIntervalMs }
   const claim = (max: number) => claimJobs(redis, keys, limits, max)
 
-  /**
-   * Recording an outcome must survive a Redis restart: a send that reached
-   * Telegram but was not acked would be sent again after its lease. Keep
-   * trying until the lease is nearly over.
-   */
-  async function record (job: Job, what: string, op: () => Promise<ScriptReply>): Promise<void> {
-    const deadline = Date.now() + leaseMs - 1000
-    for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
-      try {
-        const result = await op()
-        if (result === 'stale') log.debug({ id: job.id, what }, 'outcome for a message another worker took over')
-        return
-      } catch (err) {
-        if (!isRedisUnavailable(err) || Date.now() > deadline) {
-          log.error({ id: job.id, what, err }, 'could not record outcome; the lease will return the message')
-          return
-        }
-        await new Promise(resolve => setTimeout(resolve, wait))
-      }
-    }
-  }
-
-  const ackOne = (job: Job, messageId: string) => record(job, 'ack', async () =>
-    (await ackScript(redis, keys, { base: keys.base, now: Date.now(), retentionMs: o.retentionMs, acks: [{ id: job.id, part: job.part, messageId }] }))[0] ?? 'stale')
-
-  // Acks that arrive within ACK_BATCH_MS go to Redis in one script call: under
-  // load that is one round trip for many messages instead of one each.
-  let pendingAcks: Array<{ job: Job, messageId: string, done: () => void }> = []
-  let ackTimer: NodeJS.Timeout | undefined
-  function flushAcks (): void {
-    clearTimeout(ackTimer)
-    ackTimer = undefined
-    const batch = pendingAcks
-    pendingAcks = []
-    if (batch.length === 0) return
-    const acks = batch.map(a => ({ id: a.job.id, part: a.job.part, messageId: a.messageId }))
-    ackScript(redis, keys, { base: keys.base, now: Date.now(), retentionMs: o.retentionMs, acks }).then(
-      () => { for (const a of batch) a.done() },
-      // Redis trouble: each ack on its own, with record()'s patient retries
-      () => { for (const a of batch) ackOne(a.job, a.messageId).finally(a.done).catch(() => undefined) }
-    )
-  }
-  const ack = (job: Job, messageId: string) => new Promise<void>(resolve => {
-    pendingAcks.push({ job, messageId, done: resolve })
-    if (pendingAcks.length >= ACK_BATCH_MAX) flushAcks()
-    else ackTimer ??= setTimeout(flushAcks, ACK_BATCH_MS)
-  })
-
-  // An outcome is recorded after the send's slot is free again: a Redis round
-  // trip never holds up the next send. The chat stays held until the ack
-  // lands, so per-chat order is unchanged; stop() waits for these.
-  const recording = new Set<Promise<void>>()
-  function settle (job: Job, outcome: Promise<void>): void {
-    const p: Promise<void> = outcome
-      .catch(err => log.error({ id: job.id, err }, 'recording an outcome failed'))
-      .finally(() => recording.delete(p))
-    recording.add(p)
-  }
-
-  const retry = (job: Job, a: { delayMs: number, error: string, spend: boolean, pauseMs?: number, stat?: string }) =>
-    record(job, 'retry', () => retryScript(redis, keys, {
-      base: keys.base, id: job.id, now: Date.now(), delayMs: a.delayMs, error: a.error, spend: a.spend, pauseMs: a.pauseMs ?? 0, part: job.part, stat: a.stat ?? ''
-    }))
-
-  const dead = (job: Job, reason: string, a: { block?: boolean, spend: boolean, stat?: string }) =>
-    record(job, 'dead', async () => {
-      if (a.stat) await redis.hincrby(keys.stats, a.stat, 1)
-      return await deadScript(redis, keys, {
-        base: keys.base, id: job.id, now: Date.now(), state: 'dead', reason, blockReason: a.block ? reason : '', part: job.part, spend: a.spend
-      })
-    })
+  const outcomes = createOutcomes({ redis, keys, log, leaseMs, retentionMs: o.retentionMs })
+  const { retry, dead } = outcomes
 
   async function onFailure (job: Job, err: unknown, viaTransport: boolean): Promise<void> {
-    const v: Verdict = classifyError(err)
-    switch (v.kind) {
-      case 'outage':
-        return await retry(job, { delayMs: 0, error: '', spend: false })
-      case 'rate-limited':
-        log.warn({ id: job.id, retryAfterMs: v.retryAfterMs }, 'Telegram said 429: pausing the bot')
-        return await retry(job, { delayMs: 0, error: v.reason, spend: false, pauseMs: v.retryAfterMs, stat: 'rate_limited' })
-      case 'migrated':
-        log.info({ chat: job.chat, to: v.toChatId }, 'group migrated to a supergroup; following')
-        await redis.hset(keys.migrated, job.chat, String(v.toChatId))
-        return await retry(job, { delayMs: 0, error: v.reason, spend: false, stat: 'migrated' })
-      case 'permanent':
-        log.info({ id: job.id, reason: v.reason }, 'permanent failure: dead-lettered')
-        // a transport's queue chat (op:<channel>:<user>, booking:<id>) is not the chat that blocked us
-        return await dead(job, v.reason, { block: v.blocked && !viaTransport, spend: true })
-      case 'transient': {
-        if (v.uncertain && o.guarantee === 'at-most-once') {
-          return await dead(job, `uncertain: ${v.reason}`, { spend: true, stat: 'uncertain' })
-        }
-        // the failure that opened the breaker is the outage's, not the message's
-        const spend = o.breaker.state() === 'closed'
-        const delayMs = backoffDelay(job.attempts + 1, o.backoff)
-        if (spend && isOutageError(err)) {
-          outageSpends.set(job.id, { count: (outageSpends.get(job.id)?.count ?? 0) + 1, at: Date.now() })
-          if (outageSpends.size > 10_000) outageSpends.delete(outageSpends.keys().next().value as string)
-        }
-        log.debug({ id: job.id, reason: v.reason, delayMs }, 'transient failure: will retry')
-        return await retry(job, { delayMs, error: v.reason, spend, stat: v.uncertain ? 'uncertain' : '' })
-      }
-    }
+    const t: Transition = decideFailure({
+      verdict: classifyError(err),
+      outageError: isOutageError(err),
+      job,
+      breaker: o.breaker.state(),
+      guarantee: o.guarantee,
+      backoff: o.backoff,
+      viaTransport
+    })
+    if (t.note) log[t.note.level](t.note.data, t.note.msg)
+    if (t.kind === 'dead') return await dead(job, t.reason, t)
+    if (t.outageSpend) refunds.spent(job.id)
+    if (t.migrateTo !== undefined) await redis.hset(keys.migrated, job.chat, t.migrateTo)
+    return await retry(job, t)
   }
 
   async function deliver (job: Job): Promise<void> {
@@ -236,11 +137,11 @@ export function createWorker (o: WorkerOptions): Worker {
       const transport = o.transports?.get(call.method)
       result = transport ? await transport(params) : await o.breaker.call(call.method, params)
     } catch (err) {
-      return settle(job, onFailure(job, err, o.transports?.has(call.method) ?? false))
+      return outcomes.settle(job, onFailure(job, err, o.transports?.has(call.method) ?? false))
     }
     delivered++
     const messageId = (result as { message_id?: number } | null)?.message_id
-    settle(job, ack(job, messageId === undefined ? '0' : String(messageId)))
+    outcomes.settle(job, outcomes.ack(job, messageId === undefined ? '0' : String(messageId)))
   }
 
   function track (job: Job): void {
@@ -334,8 +235,7 @@ export function createWorker (o: WorkerOptions): Worker {
       for (const job of jobs.values()) {
         await retry(job, { delayMs: 0, error: '', spend: false })
       }
-      flushAcks()
-      await Promise.allSettled([...recording])
+      await outcomes.drain()
       clearInterval(heartbeat)
       await redis.hdel(keys.workers, id).catch(() => undefined)
       log.info({ worker: id }, 'worker stopped')
