@@ -7,7 +7,7 @@ import type { Config } from '../../src/config.ts'
 import type { BotCall } from '../../src/queue/message.ts'
 import type { Priority } from '../../src/queue/keys.ts'
 import { composeCalls } from '../../src/telegram/compose.ts'
-import { deliveryWindow } from '../../src/queue/accept.ts'
+import { deliveryWindow } from '../../src/routes/delivery.ts'
 
 export const SERVICE_TOKEN = 'bench-service-token-0123456789'
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789'

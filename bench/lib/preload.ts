@@ -1,12 +1,12 @@
 // Queues messages straight into Redis (no HTTP), the way each side's route
-// would: tg-relay through acceptMessage (the producer and enqueue.lua), the
+// would: tg-relay through the send route's acceptMessage (the producer and enqueue.lua), the
 // peer through BullMQ Queue.add. Used to preload drains and to measure memory.
 import { Queue } from 'bullmq'
 import type { Redis } from 'ioredis'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { queueKeys } from '../../src/queue/keys.ts'
 import { createProducer } from '../../src/queue/producer.ts'
-import { acceptMessage } from '../../src/queue/accept.ts'
+import { acceptMessage, resolveDelivery } from '../../src/routes/delivery.ts'
 import { composeCalls } from '../../src/telegram/compose.ts'
 import { connectRedis } from '../../src/redis/connect.ts'
 import type { Side } from './targets.ts'
@@ -34,7 +34,7 @@ export async function createLoader (side: Exclude<Side, 'bare'>, redis: BenchRed
     return {
       add: (first, count) => Promise.all(Array.from({ length: count }, async (_, j) => {
         const b = body(first + j)
-        return (await acceptMessage(producer, config, b.chat_id, composeCalls(b), b)).id
+        return (await acceptMessage(producer, { chatId: b.chat_id, calls: composeCalls(b), ...resolveDelivery(config, b) })).id
       })),
       keyOf: id => keys.msg(id),
       async close () { conn.disconnect() }

@@ -1,5 +1,5 @@
 // What handling an update needs, built once by the bot plugin, and the one way
-// the bot answers: every Telegram call an update causes is queued (acceptMessage),
+// the bot answers: every Telegram call an update causes is queued (producer.enqueue),
 // never made inside the webhook request, so it gets the queue's retries and rate
 // limits and the webhook answers at once.
 import type { Redis } from 'ioredis'
@@ -8,7 +8,6 @@ import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
 import type { Producer } from '../queue/producer.ts'
 import type { Priority, QueueKeys } from '../queue/keys.ts'
-import { acceptMessage } from '../queue/accept.ts'
 import type { BotCall } from '../queue/message.ts'
 import type { BotKeys } from './keys.ts'
 import type { BotStrings } from './strings.ts'
@@ -28,8 +27,8 @@ export interface BotContext {
 
 export interface QueueOptions {
   priority: Priority
-  /** seconds; default MESSAGE_TTL */
-  ttl?: number
+  /** ms; default MESSAGE_TTL */
+  ttlMs?: number
   attempts?: number
   /** the same key within 24 h queues nothing new: an update handled again after a failure half-way */
   idempotencyKey?: string
@@ -41,18 +40,20 @@ export interface QueueOptions {
  * answerCallbackQuery) gets a key of its own so it never waits behind a backlog.
  */
 export async function queueCall (ctx: BotContext, chat: number | string, call: BotCall, o: QueueOptions): Promise<string> {
-  const accepted = await acceptMessage(ctx.producer, ctx.config, chat, [call], {
+  const accepted = await ctx.producer.enqueue({
+    chatId: chat,
+    calls: [call],
     priority: o.priority,
-    ...(o.ttl !== undefined ? { ttl: o.ttl } : {}),
-    ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
-    ...(o.idempotencyKey !== undefined ? { idempotency_key: o.idempotencyKey } : {})
+    expiresAt: Date.now() + (o.ttlMs ?? ctx.config.MESSAGE_TTL * 1000),
+    attempts: o.attempts ?? ctx.config.attempts,
+    ...(o.idempotencyKey !== undefined ? { idempotencyKey: o.idempotencyKey } : {})
   })
   return accepted.id
 }
 
 /** A plain-text reply (no parse_mode: names and payloads are users' text). */
 export async function reply (ctx: BotContext, chatId: number, text: string): Promise<string> {
-  return await queueCall(ctx, chatId, { method: 'sendMessage', params: { chat_id: chatId, text } }, { priority: 'high', ttl: 3600 })
+  return await queueCall(ctx, chatId, { method: 'sendMessage', params: { chat_id: chatId, text } }, { priority: 'high', ttlMs: 3_600_000 })
 }
 
 /**
@@ -63,7 +64,7 @@ export async function answerCallback (ctx: BotContext, callbackQueryId: string, 
   return await queueCall(ctx, `callback:${callbackQueryId}`, {
     method: 'answerCallbackQuery',
     params: { callback_query_id: callbackQueryId, ...(text === undefined ? {} : { text }) }
-  }, { priority: 'critical', ttl: 60, attempts: 3, idempotencyKey: `cbq:${callbackQueryId}:answer` })
+  }, { priority: 'critical', ttlMs: 60_000, attempts: 3, idempotencyKey: `cbq:${callbackQueryId}:answer` })
 }
 
 export function displayName (u: { id: number, first_name?: string | undefined, username?: string | undefined }): string {

@@ -1,5 +1,5 @@
 // Queues a broadcast: one message per distinct recipient, through
-// acceptMessage like every other send, in chunks so memory stays flat however
+// producer.enqueue like every other send, in chunks so memory stays flat however
 // many recipients there are (at most two chunks' messages exist at a time).
 // Each chunk's message ids are appended to the broadcast's id list together
 // with the count of recipients done ("listed"), so a request that died midway
@@ -7,11 +7,10 @@
 // skipped, and those queued but not yet listed come back as duplicates of
 // their per-recipient idempotency key instead of being queued twice.
 import type { Redis } from 'ioredis'
-import type { Config } from '../config.ts'
 import { InputError } from '../input-error.ts'
-import { acceptMessage } from '../queue/accept.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { chatKey, type Priority, type QueueKeys } from '../queue/keys.ts'
+import { retentionTtlMs } from '../queue/message.ts'
 import { newMessageId, type Producer } from '../queue/producer.ts'
 import type { BroadcastAccepted } from '../schemas/broadcast.ts'
 import { cancelBroadcast } from './cancel.ts'
@@ -22,18 +21,19 @@ export interface BroadcastDeps {
   redis: Redis
   keys: QueueKeys
   producer: Producer
-  config: Config
+  /** how long finished messages stay readable, ms */
+  retentionMs: number
 }
 
 export interface BroadcastPlan {
   content: BroadcastContent
   recipients: RecipientList
   priority: Priority
-  /** ms epoch, from deliveryWindow: checked before anything is queued */
+  /** ms epochs, resolved and checked by the route before anything is queued */
   sendAt?: number
   expiresAt: number
-  attempts?: number
-  metadata?: Record<string, unknown>
+  attempts: number
+  metadata?: unknown
   idempotencyKey?: string
 }
 
@@ -43,8 +43,8 @@ const LOCK_MS = 30_000
 const IDEMPOTENCY_MS = 24 * 3_600_000
 
 /** The broadcast's keys live until its last message could have expired, plus the message log retention. */
-export function broadcastTtlMs (config: Config, expiresAt: number): number {
-  return Math.max(expiresAt - Date.now(), 0) + config.MESSAGE_LOG_RETENTION * 1000
+export function broadcastTtlMs (d: Pick<BroadcastDeps, 'retentionMs'>, expiresAt: number): number {
+  return retentionTtlMs(expiresAt, d.retentionMs)
 }
 
 export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): Promise<BroadcastAccepted> {
@@ -82,7 +82,7 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
     }
   }
 
-  const ttl = broadcastTtlMs(d.config, plan.expiresAt)
+  const ttl = broadcastTtlMs(d, plan.expiresAt)
   if (!resuming) {
     await guardRedis(() => redis.multi()
       .set(keys.broadcastLock(id), '1', 'PX', LOCK_MS)
@@ -147,22 +147,27 @@ async function queueRecipients (d: BroadcastDeps, plan: BroadcastPlan, id: strin
   const { redis, keys } = d
   const list = plan.recipients.unique
   const resumable = plan.idempotencyKey !== undefined
+  // times stay the ms the route resolved: a long broadcast is not re-checked
+  // against the clock per recipient (it would fail midway near expires_at)
   const delivery = {
     priority: plan.priority,
-    ...(plan.sendAt !== undefined ? { send_at: new Date(plan.sendAt).toISOString() } : {}),
-    expires_at: new Date(plan.expiresAt).toISOString(),
-    ...(plan.attempts !== undefined ? { attempts: plan.attempts } : {})
+    ...(plan.sendAt !== undefined ? { sendAt: plan.sendAt } : {}),
+    expiresAt: plan.expiresAt,
+    attempts: plan.attempts,
+    broadcastId: id
   }
   const launch = (at: number): Chunk => {
     const end = Math.min(at + CHUNK, list.length)
     const settled = Promise.allSettled(list.slice(at, end).map((r, i) => {
       const { calls, note } = plan.content.callsFor(r, at + i)
-      return acceptMessage(d.producer, d.config, r.chatId, calls, {
+      return d.producer.enqueue({
+        chatId: r.chatId,
+        calls,
         ...delivery,
         ...(note !== undefined ? { note } : {}),
         // a space cannot occur in a client's key, so this never matches one of theirs
-        ...(resumable ? { idempotency_key: `bc ${id} ${chatKey(r.chatId)}` } : {})
-      }, { broadcastId: id })
+        ...(resumable ? { idempotencyKey: `bc ${id} ${chatKey(r.chatId)}` } : {})
+      })
     }))
     return { end, settled }
   }

@@ -55,7 +55,7 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
   const expiresAt = Number(info.expires_at)
   if (Object.keys(counts).length > 0) {
     // the scripts create the counters without a TTL when the first outcome comes after queueing ended
-    redis.pexpire(keys.broadcast(id), broadcastTtlMs(d.config, expiresAt)).catch(() => undefined)
+    redis.pexpire(keys.broadcast(id), broadcastTtlMs(d, expiresAt)).catch(() => undefined)
   }
 
   let status: string

@@ -8,7 +8,8 @@ import type { Config } from '../config.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    queue: { keys: QueueKeys, producer: Producer, messages: MessageReader }
+    /** retentionMs: how long finished messages stay readable (MESSAGE_LOG_RETENTION) */
+    queue: { keys: QueueKeys, producer: Producer, messages: MessageReader, retentionMs: number }
   }
 }
 
@@ -19,6 +20,7 @@ export default fp(async function queuePlugin (app: FastifyInstance, opts: { conf
   app.decorate('queue', {
     keys,
     producer: createProducer({ redis: app.redis, keys, retentionMs }),
-    messages: createMessageReader(app.redis, keys, retentionMs)
+    messages: createMessageReader(app.redis, keys, retentionMs),
+    retentionMs
   })
 }, { name: 'queue', dependencies: ['redis'] })

@@ -72,3 +72,12 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.files !== undefined && m.files.length > 0) fields.push('f', m.files.join(','))
   return fields
 }
+
+/**
+ * How long a record that belongs to a message (its uploads, its broadcast,
+ * its channel operation) must live: until the message could have expired,
+ * plus the retention of finished messages.
+ */
+export function retentionTtlMs (expiresAt: number, retentionMs: number, now = Date.now()): number {
+  return Math.max(expiresAt - now, 0) + retentionMs
+}

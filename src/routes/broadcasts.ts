@@ -8,7 +8,7 @@ import { cancelBroadcast } from '../broadcasts/cancel.ts'
 import { createBroadcast, type BroadcastDeps } from '../broadcasts/create.ts'
 import { parseRecipients } from '../broadcasts/recipients.ts'
 import { readBroadcast } from '../broadcasts/status.ts'
-import { deliveryWindow } from '../queue/accept.ts'
+import { resolveDelivery } from './delivery.ts'
 import {
   BroadcastAcceptedSchema, BroadcastBodySchema, BroadcastCancelledSchema, BroadcastParamsSchema,
   BroadcastQuerySchema, BroadcastStatusSchema
@@ -19,7 +19,7 @@ import { ErrorSchema } from '../schemas/common.ts'
 const BROADCAST_BODY_LIMIT = 8 * 1024 * 1024
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const deps: BroadcastDeps = { redis: app.redis, keys: app.queue.keys, producer: app.queue.producer, config }
+  const deps: BroadcastDeps = { redis: app.redis, keys: app.queue.keys, producer: app.queue.producer, retentionMs: app.queue.retentionMs }
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema }
   const notFound = (id: string) => ({ error: 'Not Found', message: `no broadcast ${id} (unknown, or older than MESSAGE_LOG_RETENTION)` })
 
@@ -38,20 +38,11 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     const body = request.body
     const content = broadcastContent(body, app.templates)
     const recipients = parseRecipients(body.recipients, { template: body.template !== undefined })
-    const { sendAt, expiresAt } = deliveryWindow(config, body)
+    const delivery = resolveDelivery(config, body, 'low')
     // build every recipient's message once, keeping none: a template that
     // fails for recipient 123 is a 400 now, not a dead letter later
     recipients.unique.forEach((r, i) => content.callsFor(r, i))
-    const accepted = await createBroadcast(deps, {
-      content,
-      recipients,
-      priority: body.priority ?? 'low',
-      ...(sendAt !== undefined ? { sendAt } : {}),
-      expiresAt,
-      ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
-      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
-      ...(body.idempotency_key !== undefined ? { idempotencyKey: body.idempotency_key } : {})
-    })
+    const accepted = await createBroadcast(deps, { content, recipients, ...delivery })
     return reply.code(202).send(accepted)
   })
 

@@ -5,7 +5,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.ts'
 import { DEDUPE_MS, inviteOperation, recordInviteHalf, removeOperation, type Operation } from '../channels/operations.ts'
 import { permissionChecker } from '../channels/permissions.ts'
-import { acceptMessage, deliveryWindow, type DeliveryInput } from '../queue/accept.ts'
+import { acceptMessage, resolveDelivery, type DeliveryInput } from './delivery.ts'
+import { retentionTtlMs } from '../queue/message.ts'
 import { guardRedis } from '../queue/errors.ts'
 import {
   ChannelParamsSchema, InviteBodySchema, MemberParamsSchema, OperationAcceptedSchema, PermissionsSchema, RemoveBodySchema
@@ -19,19 +20,23 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   const permissions = permissionChecker(app.telegram.breaker)
 
   async function queue (op: Operation, kind: 'invite' | 'remove', body: DeliveryInput) {
-    const o: DeliveryInput = {
-      priority: body.priority ?? 'high',
+    // an operation is never scheduled (no send_at) and dedupes on its own key, not the client's
+    const delivery = resolveDelivery(config, {
       ...(body.expires_at !== undefined ? { expires_at: body.expires_at } : {}),
       ...(body.ttl !== undefined ? { ttl: body.ttl } : {}),
       ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
-      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      ...(body.metadata !== undefined ? { metadata: body.metadata } : {})
+    }, body.priority ?? 'high')
+    const accepted = await acceptMessage(app.queue.producer, {
+      chatId: op.chat,
+      calls: [op.call],
+      ...delivery,
       ...(op.note !== undefined ? { note: op.note } : {}),
-      idempotency_key: op.idempotencyKey
-    }
-    const accepted = await acceptMessage(app.queue.producer, config, op.chat, [op.call], o, { idempotencyTtlMs: DEDUPE_MS })
+      idempotencyKey: op.idempotencyKey,
+      idempotencyTtlMs: DEDUPE_MS
+    })
     if (op.ref !== undefined && accepted.duplicate !== true) {
-      const { expiresAt } = deliveryWindow(config, o)
-      const ttl = expiresAt - Date.now() + config.MESSAGE_LOG_RETENTION * 1000
+      const ttl = retentionTtlMs(delivery.expiresAt, app.queue.retentionMs)
       await guardRedis(() => recordInviteHalf(app.redis, app.queue.keys, op.ref as string, { msg: accepted.id }, ttl))
     }
     return { id: accepted.id, status: accepted.status, operation: kind, priority: accepted.priority, ...(accepted.duplicate ? { duplicate: true } : {}) }

@@ -7,10 +7,10 @@ import { Type } from '@sinclair/typebox'
 import { SendBodySchema, SyncResultSchema, type SendBody } from '../schemas/send.ts'
 import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
 import { composeCalls } from '../telegram/compose.ts'
-import { acceptMessage, deliveryWindow } from '../queue/accept.ts'
+import { acceptMessage, resolveDelivery } from './delivery.ts'
 import { newMessageId } from '../queue/producer.ts'
 import { guardRedis } from '../queue/errors.ts'
-import type { BotCall, UploadRef } from '../queue/message.ts'
+import { retentionTtlMs, type BotCall, type UploadRef } from '../queue/message.ts'
 import { BotApiError } from '../telegram/client.ts'
 import { classifyError } from '../telegram/classify-error.ts'
 import { MB, parseMultipartSend, type UploadedFile, type UploadField } from './send-multipart.ts'
@@ -28,9 +28,8 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   /** Stores each upload under its own key (expiring after the message could), and points the first call at it. */
-  async function storeUploads (calls: BotCall[], uploads: Map<UploadField, UploadedFile>, body: SendBody): Promise<string[]> {
-    const { expiresAt } = deliveryWindow(config, body)
-    const ttl = expiresAt - Date.now() + config.MESSAGE_LOG_RETENTION * 1000
+  async function storeUploads (calls: BotCall[], uploads: Map<UploadField, UploadedFile>, expiresAt: number): Promise<string[]> {
+    const ttl = retentionTtlMs(expiresAt, app.queue.retentionMs)
     const ids: string[] = []
     for (const [field, file] of uploads) {
       const id = newMessageId()
@@ -76,8 +75,9 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       const ids = results.map(r => (r as { message_id?: number })?.message_id).filter((x): x is number => typeof x === 'number')
       return reply.code(200).send({ status: 'sent' as const, message_ids: ids, result: results })
     }
-    const files = uploads.size > 0 ? await storeUploads(calls, uploads, body) : undefined
-    return reply.code(202).send(await acceptMessage(app.queue.producer, config, body.chat_id, calls, body, files ? { files } : {}))
+    const delivery = resolveDelivery(config, body)
+    const files = uploads.size > 0 ? await storeUploads(calls, uploads, delivery.expiresAt) : undefined
+    return reply.code(202).send(await acceptMessage(app.queue.producer, { chatId: body.chat_id, calls, ...delivery, ...(files ? { files } : {}) }))
   })
 }
 export default routes

@@ -8,7 +8,7 @@ import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
 import { SendTemplatedBodySchema, TemplatePreviewBodySchema, TemplateNameSchema } from '../schemas/templates.ts'
 import { BookingNotificationBodySchema } from '../schemas/booking.ts'
 import { composeCalls } from '../telegram/compose.ts'
-import { acceptMessage } from '../queue/accept.ts'
+import { acceptMessage, resolveDelivery, type DeliveryInput } from './delivery.ts'
 import { InputError } from '../input-error.ts'
 import { TemplateError, type Rendered } from '../templates/index.ts'
 import { splitText } from '../telegram/split-text.ts'
@@ -44,10 +44,10 @@ function asBodyError (err: unknown): never {
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema }
 
-  const queueRendered = async (r: Rendered, chatId: number | string, body: Parameters<typeof acceptMessage>[4]) => {
+  const queueRendered = async (r: Rendered, chatId: number | string, body: DeliveryInput) => {
     const calls = composeCalls({ chat_id: chatId, text: r.text, parse_mode: 'HTML', ...(r.replyMarkup ? { reply_markup: r.replyMarkup as never } : {}) })
     const note = fallbackNote(r)
-    const accepted = await acceptMessage(app.queue.producer, config, chatId, calls, { ...body, ...(note ? { note } : {}) })
+    const accepted = await acceptMessage(app.queue.producer, { chatId, calls, ...resolveDelivery(config, body), ...(note ? { note } : {}) })
     return { ...accepted, template: r.template, language: r.language, fallback: r.fallback }
   }
 
