@@ -5,21 +5,19 @@
 // and the others retry to take it over. The offset moves past an update only
 // once it is handled; one fetched twice (after a failure, or by the next
 // holder) is dropped by the update_id check.
-// The request is made here rather than through the Bot API client so stop()
-// can abort a poll that would otherwise hold shutdown for its full timeout.
+// stop() aborts a poll in progress (the client's abort signal) rather than
+// waiting out its long-poll timeout.
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
-import { request } from 'undici'
 import type { Logger } from '../log.ts'
-import { BotApiError } from '../telegram/client.ts'
+import { BotApiError, type BotApi } from '../telegram/client.ts'
 import { sleep } from '../sleep.ts'
 
 export interface PollerOptions {
   redis: Redis
   lockKey: string
-  /** Bot API base URL and token */
-  apiUrl: string
-  token: string
+  /** the Bot API client (a poll does not go through the breaker: it is not a send) */
+  api: BotApi
   dispatch: (update: unknown) => Promise<unknown>
   log: Logger
   /** getUpdates long-poll timeout, seconds */
@@ -44,13 +42,10 @@ return 0`
 
 const ALLOWED_UPDATES = ['message', 'callback_query']
 
-interface Envelope { ok?: boolean, result?: unknown, error_code?: number, description?: string }
-
 export function createPoller (o: PollerOptions): Poller {
   const owner = `${process.pid}:${randomBytes(6).toString('hex')}`
   const pollSeconds = o.pollSeconds ?? 25
   const lockMs = (pollSeconds + 15) * 1000
-  const url = `${o.apiUrl.replace(/\/$/, '')}/bot${o.token}/getUpdates`
   let controller = new AbortController()
   let loop: Promise<void> | undefined
   let leader = false
@@ -58,22 +53,12 @@ export function createPoller (o: PollerOptions): Poller {
   let refusedBefore = false
 
   async function getUpdates (signal: AbortSignal): Promise<unknown[]> {
-    const res = await request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ offset, timeout: pollSeconds, allowed_updates: ALLOWED_UPDATES }),
+    const updates = await o.api.call<unknown>('getUpdates', { offset, timeout: pollSeconds, allowed_updates: ALLOWED_UPDATES }, {
       signal,
-      headersTimeout: (pollSeconds + 10) * 1000,
-      bodyTimeout: (pollSeconds + 10) * 1000
+      timeoutMs: (pollSeconds + 10) * 1000
     })
-    let envelope: Envelope
-    try {
-      envelope = await res.body.json() as Envelope
-    } catch {
-      throw new BotApiError('getUpdates', res.statusCode >= 400 ? res.statusCode : 502, `unreadable response (HTTP ${res.statusCode})`)
-    }
-    if (envelope.ok === true && Array.isArray(envelope.result)) return envelope.result
-    throw new BotApiError('getUpdates', envelope.error_code ?? res.statusCode, envelope.description ?? `HTTP ${res.statusCode}`)
+    if (!Array.isArray(updates)) throw new BotApiError('getUpdates', 502, 'the answer holds no list of updates')
+    return updates
   }
 
   /** Handles a batch in order; stops at the first failure so that update is fetched again. */

@@ -5,6 +5,7 @@
 // not a message id to poll.
 import type { Breaker } from '../telegram/breaker.ts'
 import { BotApiError } from '../telegram/client.ts'
+import { callTelegram, TelegramCallError } from '../telegram/call-error.ts'
 import type { Permissions } from '../schemas/channel.ts'
 
 interface ChatMember {
@@ -24,7 +25,7 @@ export function permissionChecker (breaker: Breaker): (chatId: number | string) 
   // the bot's id never changes while the process runs
   let me: Promise<number> | undefined
   const botId = () => {
-    me ??= breaker.call<{ id: number }>('getMe', {}).then(u => u.id)
+    me ??= callTelegram(() => breaker.call<{ id: number }>('getMe', {}), 'getMe').then(u => u.id)
     me.catch(() => { me = undefined })
     return me
   }
@@ -35,7 +36,7 @@ export function permissionChecker (breaker: Breaker): (chatId: number | string) 
     try {
       member = await breaker.call<ChatMember>('getChatMember', { chat_id: chatId, user_id: id })
     } catch (err) {
-      if (!isRefusal(err)) throw err
+      if (!isRefusal(err)) throw TelegramCallError.from('getChatMember', err)
       return { chat_id: chatId, ok: false, bot_id: id, is_admin: false, can_invite_users: false, can_restrict_members: false, missing: ['administrator', ...RIGHTS], reason: `${err.errorCode}: ${err.description}` }
     }
     const creator = member.status === 'creator'

@@ -9,6 +9,7 @@ import { loadBotStrings } from '../bot/strings.ts'
 import { dispatchUpdate, type Outcome } from '../bot/updates.ts'
 import { createWebhookSecret, type WebhookSecret } from '../bot/webhook-secret.ts'
 import { createPoller, type Poller } from '../bot/poller.ts'
+import { createBotApi } from '../telegram/client.ts'
 import type { BotContext } from '../bot/context.ts'
 import { LOCALES_DIR } from './templates.ts'
 import type { TelegramTarget } from './telegram.ts'
@@ -44,10 +45,13 @@ export default fp(async function botPlugin (app: FastifyInstance, opts: { config
 
   let poller: Poller | undefined
   if (!c.TELEGRAM_ENABLE_WEBHOOKS) {
-    poller = createPoller({ redis: app.redis, lockKey: keys.pollerLock, apiUrl: opts.telegram.apiUrl, token: opts.telegram.token, dispatch, log })
+    // a connection of its own: a long poll must not hold one of the senders'
+    const api = createBotApi({ baseUrl: opts.telegram.apiUrl, token: opts.telegram.token, timeoutMs: c.TELEGRAM_API_TIMEOUT * 1000, connections: 1 })
+    poller = createPoller({ redis: app.redis, lockKey: keys.pollerLock, api, dispatch, log })
     const p = poller
     app.addHook('onReady', async () => { p.start() })
     app.addHook('preClose', async () => { await p.stop() })
+    app.addHook('onClose', async () => { await api.close() })
   }
   app.decorate('bot', { dispatch, webhookSecret, ...(poller ? { poller } : {}) })
 }, { name: 'bot', dependencies: ['redis', 'queue', 'telegram'] })

@@ -1,11 +1,14 @@
 // The one error handler. 4xx: the message goes to the client as
 // {error, message, details} naming each bad field. Redis unavailable: 503 with
-// Retry-After. Anything else: logged, and the client gets a bare 500.
+// Retry-After. A Bot API call made while the client waits: 400 / 429 / 502 as
+// src/telegram/call-error.ts explains. Anything else: logged, and the client
+// gets a bare 500.
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { STATUS_CODES } from 'node:http'
 import { InputError, type FieldError } from '../input-error.ts'
 import { QueueUnavailableError } from '../queue/errors.ts'
+import { TelegramCallError } from '../telegram/call-error.ts'
 
 interface AjvIssue { instancePath: string, message?: string, params?: Record<string, unknown> }
 
@@ -45,6 +48,11 @@ export default fp(async function errors (app: FastifyInstance) {
     if (err instanceof QueueUnavailableError) {
       request.log.warn({ err: err.cause instanceof Error ? err.cause.message : err.cause }, 'redis unavailable: answering 503')
       return reply.code(503).header('retry-after', '5').send({ error: 'Service Unavailable', message: err.message })
+    }
+    if (err instanceof TelegramCallError) {
+      if (err.statusCode === 502) request.log.warn({ method: err.method, reason: err.message }, 'Telegram unreachable: answering 502')
+      if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter))
+      return reply.code(err.statusCode).send({ error: err.title, message: err.message })
     }
     if (err.code === 'FST_REQ_FILE_TOO_LARGE') {
       return reply.code(413).send({ error: 'Payload Too Large', message: 'the uploaded file is over 50 MB, Telegram\'s upload limit for bots (photos: 10 MB)' })

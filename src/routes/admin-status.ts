@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorSchema } from '../schemas/common.ts'
 import { StatusSchema, type Status } from '../schemas/admin.ts'
 import { queueMetrics } from './admin-metrics.ts'
+import { callTelegram } from '../telegram/call-error.ts'
 import type { Config } from '../config.ts'
 
 const BOT_CACHE_MS = 60_000
@@ -33,15 +34,10 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config, mode: 'sandbox' | 'liv
 
   async function telegram<T> (method: string): Promise<T> {
     if (app.telegram.breaker.state() === 'open') throw new Error('Bot API circuit is open (Telegram unreachable)')
-    let timer: NodeJS.Timeout | undefined
-    try {
-      return await Promise.race([
-        app.telegram.api.call<T>(method, {}),
-        new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(`${method}: no answer within ${waitMs} ms`)), waitMs) })
-      ])
-    } finally {
-      clearTimeout(timer)
-    }
+    const signal = AbortSignal.timeout(waitMs)
+    return await callTelegram(() => app.telegram.api.call<T>(method, {}, { signal }), method).catch((err: unknown) => {
+      throw signal.aborted ? new Error(`${method}: no answer within ${waitMs} ms`) : err
+    })
   }
 
   async function identity (): Promise<Pick<Status, 'bot' | 'bot_error'>> {

@@ -12,7 +12,6 @@ import {
   ChannelParamsSchema, InviteBodySchema, MemberParamsSchema, OperationAcceptedSchema, PermissionsSchema, RemoveBodySchema
 } from '../schemas/channel.ts'
 import { ErrorSchema } from '../schemas/common.ts'
-import { classifyError } from '../telegram/classify-error.ts'
 import { toChatId } from '../queue/keys.ts'
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
@@ -81,14 +80,11 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       summary: 'Is the bot an administrator here, allowed to invite and restrict members?',
       security: [{ bearer: [] }],
       params: ChannelParamsSchema,
-      response: { 200: PermissionsSchema, 502: ErrorSchema, ...errors }
+      response: { 200: PermissionsSchema, 429: ErrorSchema, 502: ErrorSchema, ...errors }
     }
-  }, async (request, reply) => {
-    try {
-      return await permissions(toChatId(request.params.chat_id))
-    } catch (err) {
-      return reply.code(502).send({ error: 'Telegram unreachable', message: classifyError(err).reason })
-    }
+  }, async (request) => {
+    // Telegram's failures are TelegramCallErrors: src/plugins/errors.ts answers them
+    return await permissions(toChatId(request.params.chat_id))
   })
 }
 export default routes

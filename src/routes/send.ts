@@ -11,8 +11,7 @@ import { acceptMessage, resolveDelivery } from './delivery.ts'
 import { newMessageId } from '../queue/producer.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { retentionTtlMs, type BotCall, type UploadRef } from '../queue/message.ts'
-import { BotApiError } from '../telegram/client.ts'
-import { classifyError } from '../telegram/classify-error.ts'
+import { callTelegram } from '../telegram/call-error.ts'
 import { MB, parseMultipartSend, type UploadedFile, type UploadField } from './send-multipart.ts'
 import type { Config } from '../config.ts'
 
@@ -54,7 +53,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
           'multipart/form-data': { schema: Type.Object({}, { additionalProperties: true }) }
         }
       },
-      response: { 200: SyncResultSchema, 202: AcceptedSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 413: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema }
+      response: { 200: SyncResultSchema, 202: AcceptedSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 413: ErrorSchema, 429: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema }
     }
   }, async (request, reply) => {
     const { body, uploads } = request.isMultipart()
@@ -65,13 +64,8 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     if (body.queue === false || !config.TELEGRAM_ENABLE_QUEUE) {
       for (const [field, file] of uploads) (calls[0] as BotCall).params[field] = new File([new Uint8Array(file.buffer)], file.filename, { type: file.mimetype })
       const results: unknown[] = []
-      try {
-        for (const call of calls) results.push(await app.telegram.api.call(call.method, call.params))
-      } catch (err) {
-        const v = classifyError(err)
-        const refused = err instanceof BotApiError && err.errorCode >= 400 && err.errorCode < 500
-        return reply.code(refused ? 400 : 502).send({ error: refused ? 'Telegram refused the message' : 'Telegram unreachable', message: v.reason })
-      }
+      // a failure is a TelegramCallError: src/plugins/errors.ts answers it
+      for (const call of calls) results.push(await callTelegram(() => app.telegram.api.call(call.method, call.params), call.method))
       const ids = results.map(r => (r as { message_id?: number })?.message_id).filter((x): x is number => typeof x === 'number')
       return reply.code(200).send({ status: 'sent' as const, message_ids: ids, result: results })
     }

@@ -7,8 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../config.ts'
 import { ErrorSchema } from '../schemas/common.ts'
-import { BotApiError } from '../telegram/client.ts'
-import { classifyError } from '../telegram/classify-error.ts'
+import { callTelegram } from '../telegram/call-error.ts'
 import { QueueUnavailableError } from '../queue/errors.ts'
 
 const UPDATE_TYPES = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection', 'business_message',
@@ -49,29 +48,14 @@ const WebhookInfoSchema = Type.Object({
   poller: Type.Optional(Type.Object({ running: Type.Boolean(), leader: Type.Boolean({ description: 'this process holds the polling lock' }), offset: Type.Integer() }))
 }, { additionalProperties: true })
 
-const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema }
-
-/** Telegram refused (4xx, its description goes back) or is unreachable (502). */
-class TelegramCallError extends Error {
-  constructor (readonly statusCode: number, readonly title: string, message: string) { super(message) }
-}
+const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema }
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   if (config.TELEGRAM_ENABLE_WEBHOOKS) await app.register(receiver)
 
-  async function telegram<T> (method: string, params: Record<string, unknown>): Promise<T> {
-    try {
-      return await app.telegram.api.call<T>(method, params)
-    } catch (err) {
-      const refused = err instanceof BotApiError && err.errorCode >= 400 && err.errorCode < 500 && err.errorCode !== 429
-      throw new TelegramCallError(refused ? 400 : 502, refused ? `Telegram refused ${method}` : 'Telegram unreachable', classifyError(err).reason)
-    }
-  }
-
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof TelegramCallError) return reply.code(err.statusCode).send({ error: err.title, message: err.message })
-    throw err
-  })
+  // a failure is a TelegramCallError: src/plugins/errors.ts answers it
+  const telegram = <T>(method: string, params: Record<string, unknown>): Promise<T> =>
+    callTelegram(() => app.telegram.api.call<T>(method, params), method)
 
   app.post('/api/telegram/webhook/setup', {
     onRequest: app.auth.admin,

@@ -22,8 +22,15 @@ export class BotApiError extends Error {
   }
 }
 
+export interface CallOptions {
+  /** aborts the request (stop(), or a caller's own deadline) */
+  signal?: AbortSignal
+  /** instead of the client's timeout: a long poll waits longer than any other call */
+  timeoutMs?: number
+}
+
 export interface BotApi {
-  call<T = unknown> (method: string, params: Record<string, unknown>): Promise<T>
+  call<T = unknown> (method: string, params: Record<string, unknown>, options?: CallOptions): Promise<T>
   close (): Promise<void>
 }
 
@@ -67,11 +74,13 @@ export function createBotApi (opts: BotApiOptions): BotApi {
   let closed = false
 
   return {
-    async call<T> (method: string, params: Record<string, unknown>): Promise<T> {
+    async call<T> (method: string, params: Record<string, unknown>, o: CallOptions = {}): Promise<T> {
       const upload = Object.values(params).some(v => v instanceof Blob)
       const res = await pool.request({
         method: 'POST',
         path: `${basePath}/bot${opts.token}/${method}`,
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.timeoutMs !== undefined ? { headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs } : {}),
         ...(upload
           ? { body: toFormData(params) }
           : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
