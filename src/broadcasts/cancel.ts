@@ -3,7 +3,7 @@
 // cancels what it queued after the flag, while this walks the id list for
 // everything queued before it — so no message slips through between the two.
 import { guardRedis } from '../queue/errors.ts'
-import type { BroadcastDeps } from './create.ts'
+import type { BroadcastDeps } from './deps.ts'
 
 /** Cancels run this many at a time: one batch of scripts in flight, memory flat. */
 const BATCH = 500

@@ -6,24 +6,15 @@
 // can be resumed with the same idempotency_key: recipients up to "listed" are
 // skipped, and those queued but not yet listed come back as duplicates of
 // their per-recipient idempotency key instead of being queued twice.
-import type { Redis } from 'ioredis'
 import { InputError } from '../input-error.ts'
 import { guardRedis } from '../queue/errors.ts'
-import { chatKey, type Priority, type QueueKeys } from '../queue/keys.ts'
-import { retentionTtlMs } from '../queue/message.ts'
-import { newMessageId, type Producer } from '../queue/producer.ts'
+import { chatKey, type Priority } from '../queue/keys.ts'
+import { newMessageId } from '../queue/producer.ts'
 import type { BroadcastAccepted } from '../schemas/broadcast.ts'
 import { cancelBroadcast } from './cancel.ts'
+import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'
 import type { BroadcastContent } from './content.ts'
 import type { RecipientList } from './recipients.ts'
-
-export interface BroadcastDeps {
-  redis: Redis
-  keys: QueueKeys
-  producer: Producer
-  /** how long finished messages stay readable, ms */
-  retentionMs: number
-}
 
 export interface BroadcastPlan {
   content: BroadcastContent
@@ -41,11 +32,6 @@ export interface BroadcastPlan {
 export const CHUNK = 500
 const LOCK_MS = 30_000
 const IDEMPOTENCY_MS = 24 * 3_600_000
-
-/** The broadcast's keys live until its last message could have expired, plus the message log retention. */
-export function broadcastTtlMs (d: Pick<BroadcastDeps, 'retentionMs'>, expiresAt: number): number {
-  return retentionTtlMs(expiresAt, d.retentionMs)
-}
 
 export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): Promise<BroadcastAccepted> {
   const { redis, keys } = d

@@ -5,7 +5,7 @@ import { guardRedis } from '../queue/errors.ts'
 import { PRIORITIES, toChatId, type Priority } from '../queue/keys.ts'
 import { execPipeline } from '../queue/pipeline.ts'
 import type { BroadcastStatus, RECIPIENT_STATUSES } from '../schemas/broadcast.ts'
-import { broadcastTtlMs, type BroadcastDeps } from './create.ts'
+import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'
 
 type RecipientStatus = typeof RECIPIENT_STATUSES[number]
 
