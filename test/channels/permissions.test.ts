@@ -1,13 +1,12 @@
 // verify-permissions against every kind of answer getChatMember gives. The
 // emulator always makes the bot a full administrator, so a small stub Bot API
 // plays channels where it is not.
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { ADMIN_TOKEN, BOT_TOKEN, SERVICE_TOKEN, TEST_ENV } from '../helpers/relay.ts'
 import { redisServer } from '../helpers/redis.ts'
+import { stubBotApi } from '../helpers/stub-bot-api.ts'
 
 const BOT_ID = 424242
 
@@ -21,23 +20,9 @@ const CHATS: Record<string, { status: number, body: unknown }> = {
 }
 
 t.test('verify-permissions', async t => {
-  const asked: Array<{ method: string, params: Record<string, unknown> }> = []
-  const stub = createServer((req, res) => {
-    let raw = ''
-    req.on('data', c => { raw += c })
-    req.on('end', () => {
-      const method = (req.url ?? '').split('/').pop() as string
-      const params = JSON.parse(raw || '{}') as Record<string, unknown>
-      asked.push({ method, params })
-      const answer = method === 'getMe'
-        ? { status: 200, body: { ok: true, result: { id: BOT_ID, is_bot: true, first_name: 'Studio bot' } } }
-        : CHATS[String(params.chat_id)] ?? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } }
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
-    })
-  })
-  await new Promise<void>(resolve => stub.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => stub.close(() => resolve())))
-  const apiUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`
+  const { apiUrl, asked } = await stubBotApi(t, ({ method, params }) => method === 'getMe'
+    ? { status: 200, body: { ok: true, result: { id: BOT_ID, is_bot: true, first_name: 'Studio bot' } } }
+    : CHATS[String(params.chat_id)] ?? { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } })
 
   const redis = await redisServer(t)
   const config = loadConfig({ ...TEST_ENV, REDIS_URL: redis.url, ROLE: 'api' })

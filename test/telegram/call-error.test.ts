@@ -2,16 +2,15 @@
 // the same way (src/telegram/call-error.ts): Telegram's own refusal is a 400
 // with its description, its 429 a 429 with Retry-After, an outage a 502. A stub
 // Bot API gives each answer on demand.
-import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { ADMIN_TOKEN, BOT_TOKEN, SERVICE_TOKEN, TEST_ENV } from '../helpers/relay.ts'
 import { redisServer } from '../helpers/redis.ts'
+import { stubBotApi, type StubAnswer } from '../helpers/stub-bot-api.ts'
 
 /** chat id (or the webhook url) → Telegram's answer */
-const ANSWERS: Record<string, { status: number, body: unknown }> = {
+const ANSWERS: Record<string, StubAnswer> = {
   refused: { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } },
   limited: { status: 429, body: { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } } },
   down: { status: 502, body: { ok: false, error_code: 502, description: 'Bad Gateway' } }
@@ -19,22 +18,12 @@ const ANSWERS: Record<string, { status: number, body: unknown }> = {
 const CHAT = { refused: 501, limited: 502, down: 503 } as const
 
 t.test('one mapping for synchronous Telegram calls', async t => {
-  const stub = createServer((req, res) => {
-    let raw = ''
-    req.on('data', c => { raw += c })
-    req.on('end', () => {
-      const method = (req.url ?? '').split('/').pop() as string
-      const params = JSON.parse(raw || '{}') as Record<string, unknown>
-      const which = Object.entries(CHAT).find(([, id]) => id === Math.abs(Number(params.chat_id)))?.[0] ?? String(params.url ?? '').split('/').pop()
-      const answer = method === 'getMe'
-        ? { status: 200, body: { ok: true, result: { id: 1, is_bot: true, first_name: 'bot' } } }
-        : ANSWERS[which ?? ''] ?? { status: 200, body: { ok: true, result: true } }
-      res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body))
-    })
+  const { apiUrl } = await stubBotApi(t, ({ method, params }) => {
+    const which = Object.entries(CHAT).find(([, id]) => id === Math.abs(Number(params.chat_id)))?.[0] ?? String(params.url ?? '').split('/').pop()
+    return method === 'getMe'
+      ? { status: 200, body: { ok: true, result: { id: 1, is_bot: true, first_name: 'bot' } } }
+      : ANSWERS[which ?? ''] ?? { status: 200, body: { ok: true, result: true } }
   })
-  await new Promise<void>(resolve => stub.listen(0, '127.0.0.1', resolve))
-  t.teardown(() => new Promise<void>(resolve => stub.close(() => resolve())))
-  const apiUrl = `http://127.0.0.1:${(stub.address() as AddressInfo).port}`
 
   const redis = await redisServer(t)
   const config = loadConfig({ ...TEST_ENV, REDIS_URL: redis.url, ROLE: 'api', TELEGRAM_ENABLE_WEBHOOKS: 'true' })
