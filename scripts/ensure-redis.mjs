@@ -1,11 +1,16 @@
-// `npm start` without REDIS_URL runs a local redis-server. Make sure there is
-// one: install Debian's package when we can (root or passwordless sudo),
-// otherwise say in one line how to get it.
+// `npm start` without a Redis configured (REDIS_URL, or REDIS_HOST /
+// REDIS_PORT, from the environment or .env) runs a local redis-server. Make
+// sure there is one: install Debian's package when we can (root or
+// passwordless sudo), otherwise say in one line how to get it.
 import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
 
 const has = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0
 
-if (process.env.REDIS_URL || has('redis-server')) process.exit(0)
+// the same .env src/server.ts reads
+if (existsSync('.env')) process.loadEnvFile('.env')
+const external = ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT'].some(name => process.env[name])
+if (external || has('redis-server')) process.exit(0)
 
 const root = process.getuid?.() === 0
 const sudo = !root && has('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0

@@ -46,7 +46,7 @@ export function loggerOptions (config: Config): LoggerOptions {
       paths: [
         'req.headers.authorization', 'req.headers["x-telegram-bot-api-secret-token"]',
         '*.headers.authorization', '*.headers["x-telegram-bot-api-secret-token"]',
-        '*.token', '*.TELEGRAM_BOT_TOKEN', '*.ADMIN_TOKEN', '*.SERVICE_TOKEN', '*.TELEGRAM_WEBHOOK_SECRET', '*.secret_token'
+        '*.token', '*.TELEGRAM_BOT_TOKEN', '*.BOT_TOKEN', '*.REDIS_PASSWORD', '*.REDIS_URL', '*.ADMIN_TOKEN', '*.SERVICE_TOKEN', '*.TELEGRAM_WEBHOOK_SECRET', '*.secret_token'
       ],
       censor: '[redacted]'
     }

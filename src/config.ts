@@ -16,11 +16,18 @@ export const EnvSchema = Type.Object({
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info', description: 'pino log level' }),
   ROLE: Type.Union([Type.Literal('all'), Type.Literal('api'), Type.Literal('worker')], { default: 'all', description: 'api, worker or all (both in one process)' }),
 
-  REDIS_URL: Str('redis://host:port/db; unset: start a local redis-server under ./data/redis', { pattern: '^rediss?://' }),
+  REDIS_URL: Str('redis://host:port/db; unset: built from REDIS_HOST…, or else a local redis-server under ./data/redis', { pattern: '^rediss?://' }),
+  REDIS_HOST: Str('Redis host, when REDIS_URL is unset (the resilient API\'s variables)', { pattern: '^[A-Za-z0-9_.:\\[\\]-]+$' }),
+  REDIS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Redis port with REDIS_HOST (default 6379)' })),
+  REDIS_PASSWORD: Str('Redis password with REDIS_HOST'),
+  REDIS_USERNAME: Str('Redis ACL user with REDIS_HOST'),
+  REDIS_DB: Type.Optional(Type.Integer({ minimum: 0, maximum: 15, description: 'Redis database number with REDIS_HOST (default 0)' })),
+  REDIS_TLS: Type.Optional(Type.Boolean({ description: 'true: connect to REDIS_HOST over TLS (rediss://)' })),
   REDIS_PREFIX: Type.String({ default: 'tg', pattern: '^[A-Za-z0-9_.-]+$', description: 'key prefix; all keys live under the hash tag {prefix}' }),
   REDIS_DATA_DIR: Type.String({ default: './data/redis', description: 'data dir of the local redis-server (only when REDIS_URL is unset)' }),
 
-  TELEGRAM_BOT_TOKEN: Str('bot token; unset: sandbox mode with the built-in Bot API emulator', { pattern: '^\\d+:[A-Za-z0-9_-]+$' }),
+  TELEGRAM_BOT_TOKEN: Str('bot token; unset (and no BOT_TOKEN): sandbox mode with the built-in Bot API emulator', { pattern: '^\\d+:[A-Za-z0-9_-]+$' }),
+  BOT_TOKEN: Str('the scheduler\'s name for the bot token, read when TELEGRAM_BOT_TOKEN is unset', { pattern: '^\\d+:[A-Za-z0-9_-]+$' }),
   TELEGRAM_API_URL: Type.String({ default: 'https://api.telegram.org', pattern: '^https?://', description: 'Bot API server base URL' }),
   TELEGRAM_CHAT_ID: Str('default admin chat for booking notifications (integer or @channel)', { pattern: '^(-?\\d+|@[A-Za-z0-9_]{4,})$' }),
   TELEGRAM_WEBHOOK_URL: Str('public webhook URL', { pattern: '^https?://' }),
@@ -95,13 +102,28 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   if (first) {
     const name = first.path.split('/')[1] ?? first.path
     const schema = (EnvSchema.properties as Record<string, TSchema>)[name]
-    const shown = name.endsWith('TOKEN') || name.endsWith('SECRET') ? '(hidden)' : JSON.stringify(env[name])
+    const shown = name.endsWith('TOKEN') || name.endsWith('SECRET') || name.endsWith('PASSWORD') ? '(hidden)' : JSON.stringify(env[name])
     throw new ConfigError(`invalid ${name}=${shown}: expected ${schema ? expected(schema) : first.message}`)
   }
   const parsed = converted as Env
+  const token = parsed.TELEGRAM_BOT_TOKEN ?? parsed.BOT_TOKEN
+  const redisUrl = parsed.REDIS_URL ?? redisUrlFromParts(parsed)
   return {
     ...parsed,
-    sandbox: parsed.TELEGRAM_BOT_TOKEN === undefined,
+    // a token under either name is live mode: never a silent sandbox
+    ...(token !== undefined ? { TELEGRAM_BOT_TOKEN: token } : {}),
+    ...(redisUrl !== undefined ? { REDIS_URL: redisUrl } : {}),
+    sandbox: token === undefined,
     attempts: parsed.TELEGRAM_MAX_RETRIES ?? parsed.QUEUE_DEFAULT_ATTEMPTS
   }
+}
+
+/** REDIS_HOST, REDIS_PORT… (the resilient API's variables) as a URL; none of host or port set: undefined. */
+function redisUrlFromParts (e: Env): string | undefined {
+  if (e.REDIS_HOST === undefined && e.REDIS_PORT === undefined) return undefined
+  const host = e.REDIS_HOST ?? '127.0.0.1'
+  const user = e.REDIS_USERNAME !== undefined ? encodeURIComponent(e.REDIS_USERNAME) : ''
+  const auth = e.REDIS_PASSWORD !== undefined ? `${user}:${encodeURIComponent(e.REDIS_PASSWORD)}@` : user !== '' ? `${user}@` : ''
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+  return `${e.REDIS_TLS === true ? 'rediss' : 'redis'}://${auth}${bracketed}:${e.REDIS_PORT ?? 6379}/${e.REDIS_DB ?? 0}`
 }

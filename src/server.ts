@@ -1,4 +1,4 @@
-// Entry point: the only file that listens. Resolves Redis (REDIS_URL or a
+// Entry point: the only file that listens. Resolves Redis (REDIS_URL, or one built from REDIS_HOST…, or a
 // supervised local redis-server) and Telegram (a token, or sandbox mode with
 // the built-in emulator), starts the app, prints the banner, and shuts down
 // gracefully on SIGTERM/SIGINT: stop claiming, finish or return in-flight

@@ -2,6 +2,7 @@
 // backend posts it (~320 bytes of JSON, Russian HTML text), and what both
 // queues store for it.
 import type { JobsOptions } from 'bullmq'
+import { fromSend } from '../../src/schemas/compat/index.ts'
 import type { SendBody } from '../../src/schemas/send.ts'
 import type { Config } from '../../src/config.ts'
 import type { BotCall } from '../../src/queue/message.ts'
@@ -40,7 +41,8 @@ export interface PeerJob {
 }
 
 /** The peer's job for a send body: composed exactly as tg-relay composes it. */
-export function peerJob (config: Config, body: SendBody): PeerJob {
+export function peerJob (config: Config, request: SendBody): PeerJob {
+  const body = fromSend(request)
   const calls = composeCalls(body)
   const { expiresAt } = deliveryWindow(config, body)
   return { chatId: body.chat_id, calls, priority: body.priority ?? 'normal', expiresAt, attempts: body.attempts ?? config.attempts }

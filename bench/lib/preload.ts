@@ -7,6 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts'
 import { queueKeys } from '../../src/queue/keys.ts'
 import { createProducer } from '../../src/queue/producer.ts'
 import { acceptMessage, resolveDelivery } from '../../src/routes/delivery.ts'
+import { fromSend } from '../../src/schemas/compat/index.ts'
 import { composeCalls } from '../../src/telegram/compose.ts'
 import { connectRedis } from '../../src/redis/connect.ts'
 import type { Side } from './targets.ts'
@@ -34,7 +35,8 @@ export async function createLoader (side: Exclude<Side, 'bare'>, redis: BenchRed
     return {
       add: (first, count) => Promise.all(Array.from({ length: count }, async (_, j) => {
         const b = body(first + j)
-        return (await acceptMessage(producer, { chatId: b.chat_id, calls: composeCalls(b), ...resolveDelivery(config, b) })).id
+        const own = fromSend(b)
+        return (await acceptMessage(producer, { chatId: own.chat_id, calls: composeCalls(own), ...resolveDelivery(config, own) })).id
       })),
       keyOf: id => keys.msg(id),
       async close () { conn.disconnect() }

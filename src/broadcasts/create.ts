@@ -87,6 +87,8 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
         ...(plan.idempotencyKey !== undefined ? { idempotency_key: plan.idempotencyKey } : {})
       })
       .pexpire(keys.broadcastInfo(id), ttl)
+      // the list (GET /api/telegram/broadcasts); entries outlive their broadcast only until listed
+      .zadd(keys.broadcasts, Date.now(), id)
       .exec())
   }
 

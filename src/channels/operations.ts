@@ -25,12 +25,15 @@ export interface InviteParams {
   /** unix seconds */
   expire_date?: number
   text: string
+  order_id?: string | number
+  subscription_id?: string | number
 }
 
 export interface RemoveParams {
   chat_id: number | string
   user_id: number
   reason: string
+  subscription_id?: string | number
 }
 
 export interface Operation {
@@ -61,10 +64,7 @@ function operationChat (channel: number | string, userId: number): string {
   return `op:${chatKey(channel)}:${userId}`
 }
 
-export function inviteOperation (channel: number | string, body: InviteBody, defaultLanguage: string): Operation {
-  if (body.order_id !== undefined && body.subscription_id !== undefined) {
-    throw InputError.field('body.subscription_id', 'cannot be given together with order_id')
-  }
+export function inviteOperation (channel: number | string, body: Omit<InviteBody, 'max_retries'>, defaultLanguage: string): Operation {
   let expireDate: number | undefined
   if (body.expire_date !== undefined) {
     expireDate = Math.floor(Date.parse(body.expire_date) / 1000)
@@ -80,25 +80,31 @@ export function inviteOperation (channel: number | string, body: InviteBody, def
     // Telegram allows 32 characters for a link's name
     ...(kind !== undefined ? { name: `${kind} ${reference}`.slice(0, 32) } : {}),
     ...(expireDate !== undefined ? { expire_date: expireDate } : {}),
-    text: body.message ?? inviteText(body.language, defaultLanguage)
+    text: body.message ?? inviteText(body.language, defaultLanguage),
+    ...(body.order_id !== undefined ? { order_id: body.order_id } : {}),
+    ...(body.subscription_id !== undefined ? { subscription_id: body.subscription_id } : {})
   }
+  // both given: the same order under another subscription is another invite
+  const also = body.order_id !== undefined && body.subscription_id !== undefined ? ` subscription ${body.subscription_id}` : ''
   return {
     chat,
     call: { method: INVITE, params: { ...params } },
     // a space cannot occur in a client's key: no collision with theirs
-    idempotencyKey: `op invite ${chat} ${kind ?? '-'} ${reference ?? '-'}`,
+    idempotencyKey: `op invite ${chat} ${kind ?? '-'} ${reference ?? '-'}${also}`,
+    ...(kind !== undefined ? { note: `invite for ${[body.order_id !== undefined ? `order ${body.order_id}` : '', body.subscription_id !== undefined ? `subscription ${body.subscription_id}` : ''].filter(Boolean).join(', ')}` } : {}),
     ref
   }
 }
 
-export function removeOperation (channel: number | string, userId: number, body: RemoveBody): Operation {
+export function removeOperation (channel: number | string, userId: number, body: Pick<RemoveBody, 'reason' | 'subscription_id'>): Operation {
   const chat = operationChat(channel, userId)
-  const params: RemoveParams = { chat_id: channel, user_id: userId, reason: body.reason }
+  const sub = body.subscription_id
+  const params: RemoveParams = { chat_id: channel, user_id: userId, reason: body.reason, ...(sub !== undefined ? { subscription_id: sub } : {}) }
   return {
     chat,
     call: { method: REMOVE, params: { ...params } },
-    idempotencyKey: `op remove ${chat} ${body.reason}`,
-    note: `remove user ${userId} (${body.reason}): banChatMember, then unbanChatMember, so the user may join again later`
+    idempotencyKey: `op remove ${chat} ${body.reason}${sub !== undefined ? ` subscription ${sub}` : ''}`,
+    note: `remove user ${userId} (${body.reason}${sub !== undefined ? `, subscription ${sub}` : ''}): banChatMember, then unbanChatMember, so the user may join again later`
   }
 }
 

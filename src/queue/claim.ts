@@ -30,9 +30,13 @@ export interface Job {
   target: string
   expiresAt: number
   queuedAt: number
+  /** the message's own backoff as stored ("e:<ms>" or "f:<ms>"); '' for the configured one */
+  backoff: string
+  /** the message's own per-attempt timeout, ms; 0 for the configured one */
+  timeoutMs: number
 }
 
-const JOB_FIELDS = 9
+const JOB_FIELDS = 11
 // queue entries one claim call may look at: bounds the script's run time
 const SCAN_BUDGET = 200
 
@@ -49,7 +53,9 @@ function parseClaim (reply: ScriptReply): ClaimResult {
       chat: String(r[i + 5]),
       target: String(r[i + 6]),
       expiresAt: Number(r[i + 7]),
-      queuedAt: Number(r[i + 8])
+      queuedAt: Number(r[i + 8]),
+      backoff: String(r[i + 9]),
+      timeoutMs: Number(r[i + 10] || 0)
     })
   }
   return { reason: String(r[0]) as ClaimResult['reason'], waitMs: Number(r[1]), jobs }

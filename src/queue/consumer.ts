@@ -135,7 +135,9 @@ export function createWorker (o: WorkerOptions): Worker {
     let result: unknown
     try {
       const transport = o.transports?.get(call.method)
-      result = transport ? await transport(params) : await o.breaker.call(call.method, params)
+      // a message's own timeout, never so long that its lease runs out mid-send
+      const timeout = job.timeoutMs > 0 ? { attemptMs: Math.min(job.timeoutMs, leaseMs - 1000) } : undefined
+      result = transport ? await transport(params) : await o.breaker.call(call.method, params, timeout)
     } catch (err) {
       return outcomes.settle(job, onFailure(job, err, o.transports?.has(call.method) ?? false))
     }

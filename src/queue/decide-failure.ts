@@ -3,14 +3,14 @@
 // out, so every rule here is tested without Redis (test/queue/decide-failure.test.ts).
 import type { BreakerState } from '../telegram/breaker.ts'
 import type { Verdict } from '../telegram/classify-error.ts'
-import { backoffDelay, type BackoffOptions } from './backoff.ts'
+import { messageBackoffDelay, type BackoffOptions } from './backoff.ts'
 import type { Job } from './claim.ts'
 
 export interface FailureInput {
   verdict: Verdict
   /** the error is one the breaker counts as the Bot API being unreachable */
   outageError: boolean
-  job: Pick<Job, 'id' | 'chat' | 'attempts'>
+  job: Pick<Job, 'id' | 'chat' | 'attempts'> & Partial<Pick<Job, 'backoff'>>
   breaker: BreakerState
   guarantee: 'at-least-once' | 'at-most-once'
   backoff: BackoffOptions
@@ -92,7 +92,7 @@ export function decideFailure (f: FailureInput): Transition {
       }
       // the failure that opened the breaker is the outage's, not the message's
       const spend = f.breaker === 'closed'
-      const delayMs = backoffDelay(f.job.attempts + 1, f.backoff, f.random)
+      const delayMs = messageBackoffDelay(f.job.attempts + 1, f.job.backoff ?? '', f.backoff, f.random)
       return retry({
         delayMs,
         error: v.reason,

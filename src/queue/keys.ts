@@ -24,6 +24,10 @@ export interface QueueKeys {
   seq: string
   wake: string
   workers: string
+  /** messages sent per hour (hour since epoch -> count), for the BullMQ-style "completed" count */
+  sentHours: string
+  /** every broadcast's id -> created ms, newest last: the broadcast list */
+  broadcasts: string
   msg: (id: string) => string
   chat: (chat: string) => string
   chatWait: (chat: string) => string
@@ -62,6 +66,8 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     seq: `${base}seq`,
     wake: `${base}wake`,
     workers: `${base}workers`,
+    sentHours: `${base}sent-hours`,
+    broadcasts: `${base}broadcasts`,
     // the m:, c:, w:, b:, f: shapes and `wake` are also built in lua/*.lua from `base`
     msg: id => `${base}m:${id}`,
     chat: chat => `${base}c:${chat}`,

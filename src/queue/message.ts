@@ -10,6 +10,12 @@ export interface BotCall {
   params: Record<string, unknown>
 }
 
+/** A message's own retry backoff (the resilient API's BullMQ option); absent: the configured one. */
+export interface MessageBackoff {
+  type: 'exponential' | 'fixed'
+  delayMs: number
+}
+
 export interface NewMessage {
   chatId: number | string
   calls: BotCall[]
@@ -29,6 +35,9 @@ export interface NewMessage {
   broadcastId?: string
   /** uploaded files (keys.file ids) its calls refer to; deleted once it is delivered */
   files?: string[]
+  backoff?: MessageBackoff
+  /** ms one attempt may take; absent: TELEGRAM_API_TIMEOUT */
+  timeoutMs?: number
 }
 
 /** In a queued call's params: "send the uploaded file stored under keys.file(upload)". */
@@ -52,7 +61,10 @@ export type MessageStatus = typeof STATUSES[number]
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
  * nt a note for the sender, b the broadcast it belongs to, f uploaded file ids,
- * q when it was requeued from the DLQ.
+ * q when it was requeued from the DLQ, bo its own backoff ("e:<ms>"
+ * exponential, "f:<ms>" fixed), to its own per-attempt timeout in ms.
+ * Messages stored before bo/to existed simply lack them: the configured
+ * backoff and timeout apply.
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [
@@ -70,6 +82,8 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.note !== undefined) fields.push('nt', m.note)
   if (m.broadcastId !== undefined) fields.push('b', m.broadcastId)
   if (m.files !== undefined && m.files.length > 0) fields.push('f', m.files.join(','))
+  if (m.backoff !== undefined) fields.push('bo', `${m.backoff.type === 'fixed' ? 'f' : 'e'}:${m.backoff.delayMs}`)
+  if (m.timeoutMs !== undefined) fields.push('to', m.timeoutMs)
   return fields
 }
 

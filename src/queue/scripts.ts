@@ -100,7 +100,7 @@ export async function claimScript (redis: Redis, k: ClaimKeys, a: ClaimArgs): Pr
   ])
 }
 
-export type AckKeys = OutcomeKeys & Pick<QueueKeys, 'latency'>
+export type AckKeys = OutcomeKeys & Pick<QueueKeys, 'latency'> & Partial<Pick<QueueKeys, 'sentHours'>>
 export interface AckArgs {
   base: string
   now: number
@@ -112,7 +112,7 @@ export type AckReply = 'sent' | 'next' | 'stale'
 export async function ackScript (redis: Redis, k: AckKeys, a: AckArgs): Promise<AckReply[]> {
   const args: Array<string | number> = [a.base, a.now, a.retentionMs]
   for (const x of a.acks) args.push(x.id, x.part, x.messageId)
-  return await runScript(redis, 'ack', [...outcomeKeys(k), k.latency], args) as AckReply[]
+  return await runScript(redis, 'ack', [...outcomeKeys(k), k.latency, ...(k.sentHours !== undefined ? [k.sentHours] : [])], args) as AckReply[]
 }
 
 export type RetryKeys = OutcomeKeys & Pick<QueueKeys, 'pause' | 'queues'>

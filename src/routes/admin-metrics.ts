@@ -9,7 +9,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import { ErrorSchema } from '../schemas/common.ts'
-import { COUNTER_NAMES, QueueMetricsSchema, type QueueMetrics } from '../schemas/admin.ts'
+import { COUNTER_NAMES, JobCountsSchema, QueueMetricsSchema, type QueueMetrics } from '../schemas/admin.ts'
+import { jobCounts } from '../queue/job-counts.ts'
 import { createMetrics, type Metrics } from '../queue/metrics.ts'
 import { PRIORITIES } from '../queue/keys.ts'
 import type { Config } from '../config.ts'
@@ -98,6 +99,17 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 200: QueueMetricsSchema, ...denied }
     }
   }, async () => await metrics.snapshot())
+
+  // where the resilient API's clients (BullMQ's getJobCounts) read the queue
+  app.get('/api/telegram/queue/stats', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['admin'],
+      summary: 'Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused',
+      security: [{ bearer: [] }],
+      response: { 200: JobCountsSchema, ...denied }
+    }
+  }, async () => await jobCounts(app.redis, app.queue.keys, config.MESSAGE_LOG_RETENTION * 1000))
 
   if (!config.TELEGRAM_ENABLE_METRICS) return
   const exporter = prometheusExporter()

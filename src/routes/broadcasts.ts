@@ -11,10 +11,12 @@ import { parseRecipients } from '../broadcasts/recipients.ts'
 import { readBroadcast } from '../broadcasts/status.ts'
 import { resolveDelivery } from './delivery.ts'
 import {
-  BroadcastAcceptedSchema, BroadcastBodySchema, BroadcastCancelledSchema, BroadcastParamsSchema,
+  BroadcastAcceptedSchema, BroadcastBodySchema, BroadcastCancelledSchema, BroadcastListQuerySchema, BroadcastListSchema, BroadcastParamsSchema,
   BroadcastQuerySchema, BroadcastStatusSchema
 } from '../schemas/broadcast.ts'
 import { ErrorSchema } from '../schemas/common.ts'
+import { fromBroadcast } from '../schemas/compat/index.ts'
+import { listBroadcasts } from '../broadcasts/list.ts'
 
 /** 100,000 recipients as {chat_id, language} objects are about 4 MB of JSON; leave room for per-recipient data. */
 const BROADCAST_BODY_LIMIT = 8 * 1024 * 1024
@@ -36,7 +38,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 202: BroadcastAcceptedSchema, 409: ErrorSchema, 413: ErrorSchema, ...errors }
     }
   }, async (request, reply) => {
-    const body = request.body
+    const body = fromBroadcast(request.body)
     const content = broadcastContent(body, app.templates)
     const recipients = parseRecipients(body.recipients, { template: body.template !== undefined })
     const delivery = resolveDelivery(config, body, 'low')
@@ -45,6 +47,22 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     recipients.unique.forEach((r, i) => content.callsFor(r, i))
     const accepted = await createBroadcast(deps, { content, recipients, ...delivery })
     return reply.code(202).send(accepted)
+  })
+
+  app.get('/api/telegram/broadcasts', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['broadcasts'],
+      summary: 'Broadcasts, newest first, with their delivery totals (paged)',
+      description: 'Lists broadcasts created since the broadcast index existed, while they are kept (their expiry plus MESSAGE_LOG_RETENTION).',
+      security: [{ bearer: [] }],
+      querystring: BroadcastListQuerySchema,
+      response: { 200: BroadcastListSchema, ...errors }
+    }
+  }, async (request) => {
+    const { status, limit, cursor } = request.query
+    const page = await listBroadcasts(deps, { limit, ...(status !== undefined ? { status } : {}), ...(cursor !== undefined ? { cursor } : {}) })
+    return { broadcasts: page.broadcasts, ...(page.nextCursor !== undefined ? { next_cursor: page.nextCursor } : {}) }
   })
 
   app.get('/api/telegram/broadcasts/:id', {

@@ -12,6 +12,7 @@ import {
   ChannelParamsSchema, InviteBodySchema, MemberParamsSchema, OperationAcceptedSchema, PermissionsSchema, RemoveBodySchema
 } from '../schemas/channel.ts'
 import { ErrorSchema } from '../schemas/common.ts'
+import { fromInvite, fromRemove } from '../schemas/compat/index.ts'
 import { toChatId } from '../queue/keys.ts'
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
@@ -24,7 +25,9 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       ...(body.expires_at !== undefined ? { expires_at: body.expires_at } : {}),
       ...(body.ttl !== undefined ? { ttl: body.ttl } : {}),
       ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
-      ...(body.metadata !== undefined ? { metadata: body.metadata } : {})
+      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      ...(body.retryBackoff !== undefined ? { retryBackoff: body.retryBackoff } : {}),
+      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {})
     }, body.priority ?? 'high')
     const accepted = await acceptMessage(app.queue.producer, {
       chatId: op.chat,
@@ -53,8 +56,9 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 202: OperationAcceptedSchema, ...errors }
     }
   }, async (request, reply) => {
-    const op = inviteOperation(toChatId(request.params.chat_id), request.body, config.DEFAULT_LANGUAGE)
-    return reply.code(202).send(await queue(op, 'invite', request.body))
+    const body = fromInvite(request.body)
+    const op = inviteOperation(toChatId(request.params.chat_id), body, config.DEFAULT_LANGUAGE)
+    return reply.code(202).send(await queue(op, 'invite', body))
   })
 
   app.delete('/api/telegram/channels/:chat_id/members/:user_id', {
@@ -69,8 +73,9 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 202: OperationAcceptedSchema, ...errors }
     }
   }, async (request, reply) => {
-    const op = removeOperation(toChatId(request.params.chat_id), request.params.user_id, request.body)
-    return reply.code(202).send(await queue(op, 'remove', request.body))
+    const body = fromRemove(request.body)
+    const op = removeOperation(toChatId(request.params.chat_id), request.params.user_id, body)
+    return reply.code(202).send(await queue(op, 'remove', body))
   })
 
   app.post('/api/telegram/channels/:chat_id/verify-permissions', {

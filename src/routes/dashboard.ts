@@ -42,5 +42,9 @@ const routes: FastifyPluginAsync = async (app) => {
   app.get('/admin', hide, serve('index.html'))
   app.get('/admin/', hide, serve('index.html'))
   for (const name of Object.keys(FILES) as FileName[]) app.get(`/admin/${name}`, hide, serve(name))
+  // where Bull Board was: bookmarks of the resilient API's operators keep working
+  const toDashboard = async (_request: unknown, reply: FastifyReply) => reply.redirect('/admin', 302)
+  app.get('/admin/queues', hide, toDashboard)
+  app.get('/admin/queues/*', hide, toDashboard)
 }
 export default routes

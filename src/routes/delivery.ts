@@ -6,7 +6,7 @@ import type { Config } from '../config.ts'
 import type { Accepted } from '../schemas/common.ts'
 import { InputError } from '../input-error.ts'
 import type { Priority } from '../queue/keys.ts'
-import type { NewMessage } from '../queue/message.ts'
+import type { MessageBackoff, NewMessage } from '../queue/message.ts'
 import type { Producer } from '../queue/producer.ts'
 
 /** The delivery fields of a send's body (schemas/common.ts DeliveryOptions). */
@@ -18,6 +18,9 @@ export interface DeliveryInput {
   attempts?: number
   idempotency_key?: string
   metadata?: Record<string, unknown>
+  /** a message's own backoff and per-attempt timeout (schemas/compat/resilient.ts) */
+  retryBackoff?: MessageBackoff
+  timeoutMs?: number
 }
 
 export type DeliveryDefaults = Pick<Config, 'MESSAGE_TTL' | 'attempts'>
@@ -42,7 +45,9 @@ export function resolveDelivery (defaults: DeliveryDefaults, o: DeliveryInput, f
     ...deliveryWindow(defaults, o, now),
     attempts: o.attempts ?? defaults.attempts,
     ...(o.idempotency_key !== undefined ? { idempotencyKey: o.idempotency_key } : {}),
-    ...(o.metadata !== undefined ? { metadata: o.metadata } : {})
+    ...(o.metadata !== undefined ? { metadata: o.metadata } : {}),
+    ...(o.retryBackoff !== undefined ? { backoff: o.retryBackoff } : {}),
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {})
   }
 }
 

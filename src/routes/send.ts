@@ -5,13 +5,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import { Type } from '@sinclair/typebox'
 import { SendBodySchema, SyncResultSchema, type SendBody } from '../schemas/send.ts'
+import { fromSend } from '../schemas/compat/index.ts'
+import { sendNow } from './send-now.ts'
 import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
 import { composeCalls } from '../telegram/compose.ts'
 import { acceptMessage, resolveDelivery } from './delivery.ts'
 import { newMessageId } from '../queue/producer.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { retentionTtlMs, type BotCall, type UploadRef } from '../queue/message.ts'
-import { callTelegram } from '../telegram/call-error.ts'
 import { MB, parseMultipartSend, type UploadedFile, type UploadField } from './send-multipart.ts'
 import type { Config } from '../config.ts'
 
@@ -56,18 +57,16 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       response: { 200: SyncResultSchema, 202: AcceptedSchema, 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 413: ErrorSchema, 429: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema }
     }
   }, async (request, reply) => {
-    const { body, uploads } = request.isMultipart()
+    const parsed = request.isMultipart()
       ? parseMultipartSend(request.body)
       : { body: request.body as SendBody, uploads: new Map<UploadField, UploadedFile>() }
+    const { uploads } = parsed
+    const body = fromSend(parsed.body)
     const calls = composeCalls(body)
 
     if (body.queue === false || !config.TELEGRAM_ENABLE_QUEUE) {
       for (const [field, file] of uploads) (calls[0] as BotCall).params[field] = new File([new Uint8Array(file.buffer)], file.filename, { type: file.mimetype })
-      const results: unknown[] = []
-      // a failure is a TelegramCallError: src/plugins/errors.ts answers it
-      for (const call of calls) results.push(await callTelegram(() => app.telegram.api.call(call.method, call.params), call.method))
-      const ids = results.map(r => (r as { message_id?: number })?.message_id).filter((x): x is number => typeof x === 'number')
-      return reply.code(200).send({ status: 'sent' as const, message_ids: ids, result: results })
+      return reply.code(200).send(await sendNow(app.telegram.api, calls))
     }
     const delivery = resolveDelivery(config, body)
     const files = uploads.size > 0 ? await storeUploads(calls, uploads, delivery.expiresAt) : undefined

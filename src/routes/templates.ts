@@ -2,6 +2,10 @@
 // notification the booking backend calls. Rendering is src/templates; the
 // rendered HTML takes the same path as POST /send (split, queue, 202).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyReply } from 'fastify'
+import { SyncResultSchema } from '../schemas/send.ts'
+import { fromBooking, fromTemplated } from '../schemas/compat/index.ts'
+import { sendNow } from './send-now.ts'
 import { Type } from '@sinclair/typebox'
 import type { Config } from '../config.ts'
 import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
@@ -44,11 +48,14 @@ function asBodyError (err: unknown): never {
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema }
 
-  const queueRendered = async (r: Rendered, chatId: number | string, body: DeliveryInput) => {
+  const sent = { 200: SyncResultSchema, 429: ErrorSchema, 502: ErrorSchema }
+  /** Queues the rendered message (202), or with queue:false sends it now (200, Telegram's answer). */
+  const deliverRendered = async (reply: FastifyReply, r: Rendered, chatId: number | string, body: DeliveryInput & { queue?: boolean }) => {
     const calls = composeCalls({ chat_id: chatId, text: r.text, parse_mode: 'HTML', ...(r.replyMarkup ? { reply_markup: r.replyMarkup as never } : {}) })
+    if (body.queue === false || !config.TELEGRAM_ENABLE_QUEUE) return reply.code(200).send(await sendNow(app.telegram.api, calls))
     const note = fallbackNote(r)
     const accepted = await acceptMessage(app.queue.producer, { chatId, calls, ...resolveDelivery(config, body), ...(note ? { note } : {}) })
-    return { ...accepted, template: r.template, language: r.language, fallback: r.fallback }
+    return reply.code(202).send({ ...accepted, template: r.template, language: r.language, fallback: r.fallback })
   }
 
   app.get('/api/telegram/templates', {
@@ -97,12 +104,12 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.post('/api/telegram/send-templated', {
     onRequest: app.auth.sender,
-    schema: { tags: ['send'], summary: 'Render a template and queue it', security: [{ bearer: [] }], body: SendTemplatedBodySchema, response: { 202: TemplatedAcceptedSchema, ...errors } }
+    schema: { tags: ['send'], summary: 'Render a template and queue it', security: [{ bearer: [] }], body: SendTemplatedBodySchema, response: { 202: TemplatedAcceptedSchema, ...sent, ...errors } }
   }, async (request, reply) => {
-    const body = request.body
+    const body = fromTemplated(request.body)
     let r: Rendered
     try { r = app.templates.render(body.template, body.language, body.data) } catch (err) { asBodyError(err) }
-    return reply.code(202).send(await queueRendered(r, toChatId(body.chat_id), body))
+    return await deliverRendered(reply, r, toChatId(body.chat_id), body)
   })
 
   app.post('/api/telegram/booking-notification', {
@@ -113,10 +120,10 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       description: 'Goes to TELEGRAM_CHAT_ID unless chat_id is given. With buttons:true the message carries Confirm/Cancel buttons whose presses come back through the webhook.',
       security: [{ bearer: [] }],
       body: BookingNotificationBodySchema,
-      response: { 202: TemplatedAcceptedSchema, ...errors }
+      response: { 202: TemplatedAcceptedSchema, ...sent, ...errors }
     }
   }, async (request, reply) => {
-    const body = request.body
+    const body = fromBooking(request.body)
     const chat = body.chat_id ?? config.TELEGRAM_CHAT_ID
     if (chat === undefined) throw InputError.field('body.chat_id', 'is required when TELEGRAM_CHAT_ID is not configured')
     const r = app.templates.renderBooking({
@@ -126,7 +133,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       ...(body.buttons !== undefined ? { buttons: body.buttons } : {}),
       ...(body.previous ? { previous: body.previous } : {})
     })
-    return reply.code(202).send(await queueRendered(r, toChatId(chat), body))
+    return await deliverRendered(reply, r, toChatId(chat), body)
   })
 }
 export default routes

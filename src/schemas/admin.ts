@@ -183,3 +183,12 @@ export const WorkerPauseSchema = Type.Object({
   since: Type.Optional(Type.String()),
   by: Type.Optional(Type.String())
 }, { description: 'Whether delivery is paused (every worker)', examples: [{ paused: true, since: '2025-01-15T10:00:00.000Z', by: 'admin from 10.0.0.5' }, { paused: false }] })
+
+export const JobCountsSchema = Type.Object({
+  waiting: Type.Integer({ description: 'ready to go: the priority lists plus messages parked behind their chat\'s rate limit' }),
+  active: Type.Integer({ description: 'being sent now (all workers)' }),
+  completed: Type.Integer({ description: 'sent within MESSAGE_LOG_RETENTION' }),
+  failed: Type.Integer({ description: 'in the dead-letter queue' }),
+  delayed: Type.Integer({ description: 'scheduled sends and retries waiting for their time' }),
+  paused: Type.Integer({ description: 'ready but held while delivery is paused (waiting is then 0)' })
+}, { description: 'queue counts in BullMQ\'s terms (getJobCounts)' })

@@ -4,6 +4,7 @@
 // itself is closed.
 import { Type, type Static } from '@sinclair/typebox'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
+import { BOOKING_DAY_PATTERN, LOCAL_OR_INSTANT_PATTERN, QueueOption } from './compat/phstudio.ts'
 
 export const CALENDAR_DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$'
 export const TIME_SLOT_PATTERN = '^([01]\\d|2[0-3]):[0-5]\\d(-(([01]\\d|2[0-3]):[0-5]\\d|24:00))?$'
@@ -34,7 +35,7 @@ export const BookingDataSchema = Type.Object({
     Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S+$' })
   ], { description: 'booking id in the booking backend' }),
   service: Type.String({ minLength: 1, maxLength: 256, description: 'service booked: a code known to locales/*.json "services" (translated) or free text (shown as is)' }),
-  date: Type.String({ pattern: CALENDAR_DATE_PATTERN, description: 'day of the booking, YYYY-MM-DD, in the studio\'s timezone' }),
+  date: Type.String({ pattern: BOOKING_DAY_PATTERN, description: 'day of the booking: YYYY-MM-DD, or an ISO 8601 date-time (the day at its offset; without one, in DEFAULT_TIMEZONE)' }),
   time_slots: Type.Array(Type.String({ pattern: TIME_SLOT_PATTERN }), {
     minItems: 1,
     maxItems: 48,
@@ -50,7 +51,9 @@ export const BookingDataSchema = Type.Object({
   studio: Type.Optional(Type.String({ maxLength: 256, description: 'studio or hall name' })),
   address: Type.Optional(Type.String({ maxLength: 512, description: 'studio address' })),
   cancellation_reason: Type.Optional(Type.String({ maxLength: 2000, description: 'why the booking was cancelled (shown in the cancellation message)' })),
-  created_at: Type.Optional(Type.String({ pattern: INSTANT_PATTERN, description: 'when the booking was made, ISO 8601 with offset' }))
+  created_at: Type.Optional(Type.String({ pattern: LOCAL_OR_INSTANT_PATTERN, description: 'when the booking was made, ISO 8601 (without offset: in DEFAULT_TIMEZONE)' })),
+  confirmed_at: Type.Optional(Type.String({ pattern: LOCAL_OR_INSTANT_PATTERN, description: 'when it was confirmed, ISO 8601 (without offset: in DEFAULT_TIMEZONE)' })),
+  cancelled_at: Type.Optional(Type.String({ pattern: LOCAL_OR_INSTANT_PATTERN, description: 'when it was cancelled, ISO 8601 (without offset: in DEFAULT_TIMEZONE)' }))
 }, {
   description: 'a booking as the booking backend sends it; unknown fields are ignored',
   examples: [BOOKING_EXAMPLE]
@@ -70,11 +73,12 @@ export type BookingChanges = Static<typeof BookingChangesSchema>
 
 export const BookingNotificationBodySchema = Type.Object({
   booking: BookingDataSchema,
-  event: BookingEventSchema,
+  event: Type.Optional(Type.Union(BookingEventSchema.anyOf, { description: `${BookingEventSchema.description}; without it, from booking.status: pending/new → created, confirmed → confirmed, cancelled/canceled → cancelled, else updated` })),
   language: Type.Optional(LanguageSchema),
   chat_id: Type.Optional(ChatIdSchema),
   buttons: Type.Optional(Type.Boolean({ default: false, description: 'add Confirm/Cancel inline buttons (callback_data bk:confirm:<id> / bk:cancel:<id>); never on cancelled bookings' })),
   previous: Type.Optional(BookingChangesSchema),
+  ...QueueOption,
   // priority, send_at (e.g. a reminder), ttl, idempotency_key (a retried webhook
   // from the booking backend must not notify twice), metadata… as on /send
   ...DeliveryOptions

@@ -2,7 +2,7 @@
 // chats. Recipients are checked one by one in code (src/broadcasts/recipients.ts)
 // so a bad one is named `body.recipients[123]` and the check stays linear.
 import { Type, type Static } from '@sinclair/typebox'
-import { ChatIdSchema, DeliveryOptions, PrioritySchema } from './common.ts'
+import { ChatIdSchema, DeliveryOptions, PriorityNameSchema, PrioritySchema } from './common.ts'
 import { LanguageSchema } from './booking.ts'
 import { SendBodySchema } from './send.ts'
 import { TemplateNameSchema } from './templates.ts'
@@ -70,7 +70,7 @@ export const BroadcastAcceptedSchema = Type.Object({
   status: Type.String({ examples: ['queued', 'scheduled'] }),
   recipients: Type.Integer({ description: 'distinct chats the message is queued for' }),
   duplicates: Type.Integer({ description: 'recipients dropped because their chat was listed before' }),
-  priority: PrioritySchema,
+  priority: PriorityNameSchema,
   send_at: Type.Optional(Type.String()),
   duplicate: Type.Optional(Type.Boolean({ description: 'true when idempotency_key matched an earlier broadcast' }))
 })
@@ -91,7 +91,7 @@ export const BroadcastStatusSchema = Type.Object({
   id: Type.String(),
   status: Type.String({ description: 'queuing, scheduled, in_progress, completed or cancelled' }),
   created_at: Type.String(),
-  priority: PrioritySchema,
+  priority: PriorityNameSchema,
   send_at: Type.Optional(Type.String()),
   expires_at: Type.String(),
   content: Type.Unknown({ description: 'what is sent: kind, and the text (shortened), media or template' }),
@@ -125,3 +125,29 @@ export const BroadcastCancelledSchema = Type.Object({
 })
 
 export const BroadcastParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) })
+
+export const BROADCAST_STATES = ['queuing', 'interrupted', 'scheduled', 'in_progress', 'completed', 'cancelled'] as const
+
+export const BroadcastListQuerySchema = Type.Object({
+  status: Type.Optional(Type.Union(BROADCAST_STATES.map(s => Type.Literal(s)), { description: 'only broadcasts in this state' })),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'broadcasts per page' }),
+  cursor: Type.Optional(Type.String({ pattern: '^\\d{1,15}\\.[A-Za-z0-9_-]{1,64}$', description: 'next_cursor of the previous page' }))
+}, { additionalProperties: false })
+
+export const BroadcastSummarySchema = Type.Object({
+  id: Type.String(),
+  created_at: Type.String(),
+  send_at: Type.Optional(Type.String()),
+  status: Type.String({ description: 'queuing, interrupted, scheduled, in_progress, completed or cancelled' }),
+  recipients: Type.Integer(),
+  successful_deliveries: Type.Integer(),
+  failed: Type.Integer({ description: 'not delivered: no attempts left, refused (blocked included) or expired' }),
+  pending: Type.Integer(),
+  preview: Type.String({ description: 'the start of the text (or caption, media kind, template name)' })
+})
+export type BroadcastSummary = Static<typeof BroadcastSummarySchema>
+
+export const BroadcastListSchema = Type.Object({
+  broadcasts: Type.Array(BroadcastSummarySchema, { description: 'newest first' }),
+  next_cursor: Type.Optional(Type.String())
+})

@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { LanguageSchema } from './booking.ts'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
+import { ListingIdSchema, MaxRetriesOption } from './compat/bot-operations.ts'
 
 export const ChannelParamsSchema = Type.Object({ chat_id: ChatIdSchema })
 
@@ -21,13 +22,14 @@ const OperationOptions = {
   expires_at: DeliveryOptions.expires_at,
   ttl: DeliveryOptions.ttl,
   attempts: DeliveryOptions.attempts,
+  ...MaxRetriesOption,
   metadata: DeliveryOptions.metadata
 }
 
 export const InviteBodySchema = Type.Object({
   user_id: UserIdSchema,
   order_id: Type.Optional(Reference('the order that pays for the membership')),
-  subscription_id: Type.Optional(Reference('the subscription that pays for the membership')),
+  subscription_id: Type.Optional(Reference('the subscription that pays for the membership (with order_id too: both recorded, the link named after the order)')),
   expire_date: Type.Optional(Type.String({ format: 'date-time', description: 'the link stops working at this time (ISO 8601)' })),
   message: Type.Optional(Type.String({ minLength: 1, maxLength: 3000, description: 'plain text sent to the user above the link; default: a short line in the user\'s language' })),
   language: Type.Optional(LanguageSchema),
@@ -42,6 +44,7 @@ export const REMOVE_REASONS = ['expiry', 'refund', 'cancellation'] as const
 
 export const RemoveBodySchema = Type.Object({
   reason: Type.Union(REMOVE_REASONS.map(r => Type.Literal(r)), { description: 'why: expiry, refund or cancellation' }),
+  subscription_id: Type.Optional(Reference('the subscription that ended')),
   ...OperationOptions
 }, { additionalProperties: false, examples: [{ reason: 'refund' }] })
 export type RemoveBody = Static<typeof RemoveBodySchema>
@@ -54,8 +57,13 @@ export const OperationAcceptedSchema = Type.Object({
   duplicate: Type.Optional(Type.Boolean({ description: 'true: the same operation was asked for within 5 minutes; its id is returned' }))
 })
 
+export const VerifyPermissionsBodySchema = Type.Object({
+  listing_id: Type.Optional(ListingIdSchema)
+}, { additionalProperties: false })
+
 export const PermissionsSchema = Type.Object({
   chat_id: Type.Union([Type.Integer(), Type.String()]),
+  listing_id: Type.Optional(ListingIdSchema),
   ok: Type.Boolean({ description: 'the bot can invite and remove members here' }),
   bot_id: Type.Optional(Type.Integer()),
   status: Type.Optional(Type.String({ description: 'the bot\'s ChatMember status: creator, administrator, member…' })),

@@ -2,6 +2,7 @@
 // location, to one chat, queued (default) or sent synchronously (queue:false).
 import { Type, type Static } from '@sinclair/typebox'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
+import { QueueOption } from './compat/phstudio.ts'
 
 const ParseMode = Type.Union([Type.Literal('HTML'), Type.Literal('MarkdownV2'), Type.Literal('Markdown')])
 
@@ -22,7 +23,7 @@ const MediaRef = (what: string) => Type.String({ minLength: 1, maxLength: 2048, 
 
 export const SendBodySchema = Type.Object({
   chat_id: ChatIdSchema,
-  text: Type.Optional(Type.String({ minLength: 1, maxLength: 200_000, description: 'over 4096 characters: split into ordered parts' })),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: 200_000, pattern: '\\S', description: 'over 4096 characters: split into ordered parts; never empty or only whitespace (after HTML)' })),
   photo: Type.Optional(MediaRef('photo')),
   document: Type.Optional(MediaRef('document')),
   voice: Type.Optional(MediaRef('voice')),
@@ -38,7 +39,7 @@ export const SendBodySchema = Type.Object({
   message_thread_id: Type.Optional(Type.Integer()),
   link_preview_options: Type.Optional(Type.Object({ is_disabled: Type.Optional(Type.Boolean()) }, { additionalProperties: true })),
   reply_markup: Type.Optional(ReplyMarkupSchema),
-  queue: Type.Optional(Type.Boolean({ default: true, description: 'false: send now and return Telegram\'s answer (no durability)' })),
+  ...QueueOption,
   ...DeliveryOptions
 }, {
   additionalProperties: false,

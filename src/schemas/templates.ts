@@ -4,6 +4,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { BOOKING_EXAMPLE, BookingChangesSchema, BookingDataSchema, INSTANT_PATTERN, LanguageSchema } from './booking.ts'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
+import { QueueOption } from './compat/phstudio.ts'
 
 const exampleBooking = { ...BOOKING_EXAMPLE, notes: 'Нужен белый фон', created_at: '2024-12-10T09:30:00Z' }
 
@@ -81,14 +82,25 @@ export const TemplateNameSchema = Type.String({
   examples: ['booking_notification', 'system_notification']
 })
 
+const TemplateData = (description: string) => Type.Object({}, { additionalProperties: true, description })
+
 export const SendTemplatedBodySchema = Type.Object({
-  template: TemplateNameSchema,
+  template: Type.Optional(TemplateNameSchema),
   language: Type.Optional(LanguageSchema),
   chat_id: ChatIdSchema,
-  data: Type.Object({}, { additionalProperties: true, description: 'the template\'s variables; checked against its schema' }),
+  data: Type.Optional(TemplateData('the template\'s variables; checked against its schema')),
+  // the booking backend's names for template and data
+  template_type: Type.Optional({ ...TemplateNameSchema, description: 'alias of template' }),
+  template_data: Type.Optional(TemplateData('alias of data; for booking templates also the flat fields booking_id, client_name, client_phone, service, date (YYYY-MM-DD, DD.MM.YYYY or ISO), time (HH:MM-HH:MM), time_slots, people_count, total_price, status, confirmed_at, cancelled_at, reason')),
+  ...QueueOption,
   ...DeliveryOptions
 }, {
   additionalProperties: false,
+  // one of each pair: template or template_type, data or template_data
+  allOf: [
+    { anyOf: [{ required: ['template'] }, { required: ['template_type'] }] },
+    { anyOf: [{ required: ['data'] }, { required: ['template_data'] }] }
+  ],
   description: 'render a template and queue it',
   examples: [{
     template: 'system_notification',
@@ -102,6 +114,6 @@ export type SendTemplatedBody = Static<typeof SendTemplatedBodySchema>
 
 export const TemplatePreviewBodySchema = Type.Object({
   language: SendTemplatedBodySchema.properties.language,
-  data: SendTemplatedBodySchema.properties.data
+  data: TemplateData('the template\'s variables; checked against its schema')
 }, { additionalProperties: false, description: 'render a template without sending it' })
 export type TemplatePreviewBody = Static<typeof TemplatePreviewBodySchema>

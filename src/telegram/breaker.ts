@@ -4,13 +4,13 @@
 // after resetMs a getMe probe decides whether delivery resumes.
 import CircuitBreaker from 'opossum'
 import type { Logger } from '../log.ts'
-import type { BotApi } from './client.ts'
+import type { BotApi, CallOptions } from './client.ts'
 import { isOutageError } from './classify-error.ts'
 
 export type BreakerState = 'closed' | 'open' | 'half-open'
 
 export interface Breaker {
-  call<T = unknown> (method: string, params: Record<string, unknown>): Promise<T>
+  call<T = unknown> (method: string, params: Record<string, unknown>, options?: CallOptions): Promise<T>
   state (): BreakerState
   /** Resolves once the breaker is closed again (probing with getMe while half-open), or when the signal aborts. */
   whenClosed (signal: AbortSignal): Promise<void>
@@ -24,7 +24,7 @@ export interface Breaker {
 const WINDOW_MS = 10_000
 
 export function createBreaker (api: BotApi, opts: { resetMs: number, errorPercent: number, volume: number, log: Logger }): Breaker {
-  const cb = new CircuitBreaker((method: string, params: Record<string, unknown>) => api.call(method, params), {
+  const cb = new CircuitBreaker((method: string, params: Record<string, unknown>, options?: CallOptions) => api.call(method, params, options), {
     timeout: false,
     resetTimeout: opts.resetMs,
     errorThresholdPercentage: opts.errorPercent,
@@ -40,8 +40,8 @@ export function createBreaker (api: BotApi, opts: { resetMs: number, errorPercen
   const state = (): BreakerState => cb.opened ? 'open' : cb.halfOpen ? 'half-open' : 'closed'
 
   return {
-    async call<T> (method: string, params: Record<string, unknown>) {
-      return await cb.fire(method, params) as T
+    async call<T> (method: string, params: Record<string, unknown>, options?: CallOptions) {
+      return await cb.fire(method, params, options) as T
     },
     state,
     async whenClosed (signal) {

@@ -27,6 +27,8 @@ export interface CallOptions {
   signal?: AbortSignal
   /** instead of the client's timeout: a long poll waits longer than any other call */
   timeoutMs?: number
+  /** a message's own limit for one attempt, enforced with a signal (undici's timers are too coarse below a second) */
+  attemptMs?: number
 }
 
 export interface BotApi {
@@ -76,14 +78,20 @@ export function createBotApi (opts: BotApiOptions): BotApi {
   return {
     async call<T> (method: string, params: Record<string, unknown>, o: CallOptions = {}): Promise<T> {
       const upload = Object.values(params).some(v => v instanceof Blob)
+      const attempt = o.attemptMs !== undefined ? AbortSignal.timeout(o.attemptMs) : undefined
+      const signal = attempt && o.signal ? AbortSignal.any([attempt, o.signal]) : attempt ?? o.signal
       const res = await pool.request({
         method: 'POST',
         path: `${basePath}/bot${opts.token}/${method}`,
-        ...(o.signal ? { signal: o.signal } : {}),
+        ...(signal ? { signal } : {}),
         ...(o.timeoutMs !== undefined ? { headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs } : {}),
         ...(upload
           ? { body: toFormData(params) }
           : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
+      }).catch((err: unknown) => {
+        if (attempt?.aborted !== true) throw err
+        // sent, then no answer in time: Telegram may have it (classified as uncertain)
+        throw Object.assign(new Error(`no answer within the message's timeout of ${o.attemptMs} ms`, { cause: err }), { code: 'ETIMEDOUT' })
       })
       let envelope: Envelope
       try {

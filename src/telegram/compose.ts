@@ -11,10 +11,12 @@ import { toChatId } from '../queue/keys.ts'
 const MEDIA = ['photo', 'document', 'voice'] as const
 const METHOD = { photo: 'sendPhoto', document: 'sendDocument', voice: 'sendVoice' } as const
 
-function checkHtml (field: string, text: string, parseMode: string | undefined): void {
-  if (parseMode !== 'HTML') return
+/** Checks the HTML and returns the text Telegram would show. */
+function checkHtml (field: string, text: string, parseMode: string | undefined): string {
+  if (parseMode !== 'HTML') return text
   const parsed = parseTelegramHtml(text)
   if (!parsed.ok) throw InputError.field(field, `is not valid Telegram HTML: ${parsed.error}`)
+  return parsed.tokens.map(t => t.type === 'text' ? t.text : '').join('')
 }
 
 export function composeCalls (body: SendBody): BotCall[] {
@@ -40,7 +42,10 @@ export function composeCalls (body: SendBody): BotCall[] {
 
   let calls: BotCall[]
   if (body.text !== undefined) {
-    checkHtml('body.text', body.text, mode)
+    // Telegram refuses a message with nothing to show: a 400 now, not a dead letter later
+    if (checkHtml('body.text', body.text, mode).trim() === '') {
+      throw InputError.field('body.text', mode === 'HTML' ? 'is empty once the HTML tags are removed' : 'is empty or only whitespace')
+    }
     // tags and entities only shorten the counted text: a raw length within the
     // limit needs no second parse to know it fits (the common case, and hot)
     const parts = body.text.length <= TEXT_LIMIT ? [body.text] : splitText(body.text, { parseMode: mode })

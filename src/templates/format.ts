@@ -1,7 +1,8 @@
 // Per-language formatting of dates, times, slots, durations, money and plurals,
 // built on Intl. Calendar dates ('2024-12-15') are days, not instants: they are
-// never shifted by the timezone. Instants (ISO date-times with offset, Date,
-// epoch ms) are shown in the configured timezone. Output is deterministic across
+// never shifted by the timezone, nor are date-times without an offset (wall
+// time there already). Instants (ISO date-times with offset, Date, epoch ms)
+// are shown in the configured timezone. Output is deterministic across
 // ICU versions: narrow no-break spaces are turned into U+00A0, which Telegram
 // shows as a space that never wraps ("5 000 ₽" stays on one line).
 import type { Locale, Translate } from './locale.ts'
@@ -117,6 +118,13 @@ function toDate (value: unknown, calendar: Intl.DateTimeFormat, instant: Intl.Da
   if (typeof value === 'string') {
     const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value)
     if (day !== null) return [new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))), calendar]
+    // a date-time without offset (Python's naive isoformat()) is already
+    // wall-clock time in the studio's timezone: shown as written
+    const local = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?$/.exec(value)
+    if (local !== null) {
+      const [y, mo, d, h, mi, sec] = local.slice(1).map(x => Number(x ?? 0)) as [number, number, number, number, number, number]
+      return [new Date(Date.UTC(y, mo - 1, d, h, mi, sec)), calendar]
+    }
   }
   const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : new Date(NaN)
   if (Number.isNaN(date.getTime())) throw new Error(`not a date: ${String(value)}`)

@@ -5,6 +5,7 @@ import { Kind, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
 import { CALENDAR_DATE_PATTERN, INSTANT_PATTERN, TIME_SLOT_PATTERN } from '../schemas/booking.ts'
+import { BOOKING_DAY_PATTERN, LOCAL_OR_INSTANT_PATTERN } from '../schemas/compat/phstudio.ts'
 import type { FieldError } from './errors.ts'
 
 export type Validate = (data: unknown, prefix: string) => FieldError[]
@@ -13,6 +14,8 @@ const PATTERN_TEXT: Record<string, string> = {
   [CALENDAR_DATE_PATTERN]: 'a date as YYYY-MM-DD',
   [TIME_SLOT_PATTERN]: 'a time slot as HH:MM or HH:MM-HH:MM',
   [INSTANT_PATTERN]: 'an ISO 8601 date-time with offset, e.g. 2024-12-15T10:00:00Z',
+  [BOOKING_DAY_PATTERN]: 'a date as YYYY-MM-DD or an ISO 8601 date-time',
+  [LOCAL_OR_INSTANT_PATTERN]: 'an ISO 8601 date-time, e.g. 2024-12-15T10:00:00+03:00',
   '^@[A-Za-z][A-Za-z0-9_]{3,31}$': 'an @channelusername',
   '^\\S+$': 'a string without spaces'
 }
@@ -104,7 +107,9 @@ function describeSchema (s: TSchema): string {
 // What a pattern cannot say: 2024-02-30 and 2023-02-29 match YYYY-MM-DD but are not dates.
 function semanticErrors (schema: TSchema, value: unknown, pointer: string, prefix: string): FieldError[] {
   if (typeof value === 'string') {
+    const dated = schema.pattern === BOOKING_DAY_PATTERN || schema.pattern === LOCAL_OR_INSTANT_PATTERN
     const bad = (schema.pattern === CALENDAR_DATE_PATTERN && !isCalendarDate(value)) ||
+      (dated && !isCalendarDate(value.slice(0, 10))) ||
       (schema.pattern === INSTANT_PATTERN && Number.isNaN(Date.parse(value)))
     return bad ? [{ field: fieldName(prefix, pointer), message: `is not a real date: ${value}` }] : []
   }

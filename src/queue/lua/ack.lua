@@ -6,6 +6,7 @@
   over, or the part index moved on) changes nothing.
   KEYS[1] active  KEYS[2] delayed  KEYS[3] waiting  KEYS[4] dlq  KEYS[5] stats
   KEYS[6] latency list
+  KEYS[7] (optional) sends per hour hash (hour -> count): "completed" in queue/stats
   ARGV[1] base  ARGV[2] now  ARGV[3] retention ms
   ARGV[4..] triples: message id, part index sent, Telegram message_id
   Returns one of 'sent' | 'next' | 'stale' per triple
@@ -44,6 +45,7 @@ local function ackOne (id, part, messageId)
   redis.call('HINCRBY', mk, 'a', 1)
   redis.call('PEXPIRE', mk, retention)
   redis.call('HINCRBY', K.stats, 'sent', 1)
+  if KEYS[7] then redis.call('HINCRBY', KEYS[7], math.floor(now / 3600000), 1) end
   if h[11] then redis.call('HINCRBY', base .. 'b:' .. h[11], 'sent', 1) end
   -- enqueue-to-delivery: from the last (re)queue, the scheduled time, or creation
   redis.call('LPUSH', K.latency, now - (tonumber(h[10] or h[7] or h[6]) or now))

@@ -18,7 +18,8 @@
   ARGV[5] global interval ms (0: unlimited)  ARGV[6] global burst tolerance ms
   ARGV[7] chat interval ms  ARGV[8] group interval ms  ARGV[9] scan budget
   Returns { reason, waitMs, n, then n times: id, parts JSON, part index,
-            attempts, max attempts, chat, target chat or '', expires at, queued at }
+            attempts, max attempts, chat, target chat or '', expires at, queued at,
+            own backoff or '', own timeout ms or '' }
   reason: 'ok' | 'empty' | 'rate' | 'pause' | 'paused'; waitMs: ms until
   something may be claimable (-1: nothing known).
 ]]
@@ -139,7 +140,7 @@ while p <= 4 and n < want and budget > 0 do
           redis.call('PERSIST', ck)
           redis.call('HSET', mk, 's', 'active', 'u', now)
           redis.call('ZADD', K.active, now + lease, id)
-          local d = redis.call('HMGET', mk, 'p', 'i', 'a', 'ma', 'x', 't', 'sa')
+          local d = redis.call('HMGET', mk, 'p', 'i', 'a', 'ma', 'x', 't', 'sa', 'bo', 'to')
           local target = redis.call('HGET', K.migrated, chat) or ''
           out[#out + 1] = id
           out[#out + 1] = d[1] or ''
@@ -150,6 +151,8 @@ while p <= 4 and n < want and budget > 0 do
           out[#out + 1] = target
           out[#out + 1] = d[5] or '0'
           out[#out + 1] = d[7] or d[6] or '0'
+          out[#out + 1] = d[8] or ''
+          out[#out + 1] = d[9] or ''
           n = n + 1
         end
       end
