@@ -9,7 +9,8 @@ import { acceptMessage, resolveDelivery, type DeliveryInput } from './delivery.t
 import { retentionTtlMs } from '../queue/message.ts'
 import { guardRedis } from '../queue/errors.ts'
 import {
-  ChannelParamsSchema, InviteBodySchema, MemberParamsSchema, OperationAcceptedSchema, PermissionsSchema, RemoveBodySchema
+  ChannelParamsSchema, InviteBodySchema, MemberParamsSchema, OperationAcceptedSchema, PermissionsSchema, RemoveBodySchema,
+  VerifyPermissionsBodySchema
 } from '../schemas/channel.ts'
 import { ErrorSchema } from '../schemas/common.ts'
 import { fromInvite, fromRemove } from '../schemas/compat/index.ts'
@@ -85,11 +86,13 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       summary: 'Is the bot an administrator here, allowed to invite and restrict members?',
       security: [{ bearer: [] }],
       params: ChannelParamsSchema,
+      body: VerifyPermissionsBodySchema,
       response: { 200: PermissionsSchema, 429: ErrorSchema, 502: ErrorSchema, ...errors }
     }
   }, async (request) => {
+    const listing = request.body?.listing_id
     // Telegram's failures are TelegramCallErrors: src/plugins/errors.ts answers them
-    return await permissions(toChatId(request.params.chat_id))
+    return { ...await permissions(toChatId(request.params.chat_id)), ...(listing !== undefined ? { listing_id: listing } : {}) }
   })
 }
 export default routes

@@ -57,9 +57,14 @@ export const OperationAcceptedSchema = Type.Object({
   duplicate: Type.Optional(Type.Boolean({ description: 'true: the same operation was asked for within 5 minutes; its id is returned' }))
 })
 
-export const VerifyPermissionsBodySchema = Type.Object({
-  listing_id: Type.Optional(ListingIdSchema)
-}, { additionalProperties: false })
+// No `type: object`: the body is optional (most callers send none), and a
+// JSON Schema with a type refuses a missing body.
+const VerifyPermissionsBody = Type.Object({ listing_id: Type.Optional(ListingIdSchema) }, { additionalProperties: false })
+export const VerifyPermissionsBodySchema = Type.Unsafe<Static<typeof VerifyPermissionsBody> | undefined>({
+  properties: VerifyPermissionsBody.properties,
+  additionalProperties: false,
+  description: 'optional: {listing_id}, echoed in the answer'
+})
 
 export const PermissionsSchema = Type.Object({
   chat_id: Type.Union([Type.Integer(), Type.String()]),

@@ -83,7 +83,7 @@ t.test('wrong types and values are each named', async t => {
     'data.booking.status', 'data.booking.time_slots[1]', 'data.booking.total_price'
   ])
   t.equal(byField['data.booking.id'], 'must be a non-negative integer or a string without spaces')
-  t.equal(byField['data.booking.date'], 'must be a date as YYYY-MM-DD')
+  t.equal(byField['data.booking.date'], 'must be a date as YYYY-MM-DD or an ISO 8601 date-time')
   t.equal(byField['data.booking.time_slots[1]'], 'must be a time slot as HH:MM or HH:MM-HH:MM')
   t.equal(byField['data.booking.people_count'], 'must be an integer')
   t.equal(byField['data.booking.total_price'], 'must be ≥ 0')
@@ -92,10 +92,10 @@ t.test('wrong types and values are each named', async t => {
 })
 
 t.test('dates that look right but are not', async t => {
-  const err = refusal(() => render({ ...booking, date: '2023-02-29', created_at: '2024-13-45T99:99:00Z' }))
+  const err = refusal(() => render({ ...booking, date: '2023-02-29', created_at: '2024-02-30T10:00:00Z' }))
   t.same(err.details, [
     { field: 'data.booking.date', message: 'is not a real date: 2023-02-29' },
-    { field: 'data.booking.created_at', message: 'is not a real date: 2024-13-45T99:99:00Z' }
+    { field: 'data.booking.created_at', message: 'is not a real date: 2024-02-30T10:00:00Z' }
   ])
   t.ok(render({ ...booking, date: '2024-02-29' }), 'a leap day is fine')
 })
