@@ -1,0 +1,34 @@
+// Messages stored by the previous release (fixtures/old-records.json, written
+// by fixtures/write-old-records.ts at e5f4737: no per-message backoff or
+// timeout fields) are delivered by this one, alongside new messages that have them.
+import { readFileSync } from 'node:fs'
+import t from 'tap'
+import { startRelay } from '../helpers/relay.ts'
+import { redisClient, redisServer } from '../helpers/redis.ts'
+import { waitFor } from '../helpers/wait.ts'
+
+interface Fixture { messages: string[], keys: Record<string, { type: string, value: unknown }> }
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/old-records.json', import.meta.url), 'utf8')) as Fixture
+
+t.test('records of the previous release deliver', async t => {
+  const server = await redisServer(t)
+  const redis = redisClient(t, server.url)
+  for (const [key, { type, value }] of Object.entries(fixture.keys)) {
+    if (type === 'hash') await redis.hset(key, value as Record<string, string>)
+    else if (type === 'list') await redis.rpush(key, ...(value as string[]))
+    else if (type === 'zset') {
+      const flat = value as string[]
+      for (let i = 0; i < flat.length; i += 2) await redis.zadd(key, flat[i + 1] as string, flat[i] as string)
+    } else await redis.set(key, value as string)
+  }
+  const relay = await startRelay(t, { redis: server })
+  const fresh = await relay.send({ chat_id: 504, text: 'new release', priority: 1, backoff: { type: 'fixed', delay: 100 }, timeout: 900 })
+  t.equal(fresh.status, 202)
+  await waitFor(() => [501, 502, 504].every(c => relay.emulator.received(c).length === 1) && relay.emulator.received(503).length === 2, 'every old message, and the new one')
+  for (const id of fixture.messages) {
+    const s = (await relay.call('GET', `/api/telegram/messages/${id}`)).body
+    t.equal(s.status, 'sent', id)
+  }
+  t.match(relay.emulator.received(501)[0], { text: '<b>old release</b> high' })
+  t.match((await relay.call('GET', `/api/telegram/messages/${fixture.messages[1]}`)).body, { metadata: { booking: 7 }, idempotency_key: 'old-7', max_attempts: 3 })
+})
