@@ -9,7 +9,7 @@ const has = cmd => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore
 
 // the same .env src/server.ts reads
 if (existsSync('.env')) process.loadEnvFile('.env')
-const external = ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT'].some(name => process.env[name])
+const external = ['REDIS_URL', 'REDIS_HOST', 'REDIS_PORT', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'].some(name => process.env[name])
 if (external || has('redis-server')) process.exit(0)
 
 const root = process.getuid?.() === 0

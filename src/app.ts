@@ -9,6 +9,7 @@ import errors from './plugins/errors.ts'
 import validation from './plugins/validation.ts'
 import docs from './plugins/docs.ts'
 import redis from './plugins/redis.ts'
+import { redisTopology } from './redis/topology.ts'
 import queue from './plugins/queue.ts'
 import telegram, { type TelegramTarget } from './plugins/telegram.ts'
 import auth from './plugins/auth.ts'
@@ -30,7 +31,8 @@ import webhookRoutes from './routes/webhook.ts'
 
 export interface AppOptions {
   config: Config
-  redisUrl: string
+  /** the single server to use when the configuration names none (src/server.ts's local redis-server, a test's) */
+  redisUrl?: string
   telegram: TelegramTarget
   adminToken: string
   logger?: LoggerOptions | false
@@ -66,11 +68,13 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   await app.register(errors)
   await app.register(validation)
   await app.register(docs)
-  await app.register(redis, { url: o.redisUrl })
+  const topology = redisTopology(c, o.redisUrl)
+  if (topology === undefined) throw new Error('no Redis: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES')
+  await app.register(redis, { topology, minReplicas: c.REDIS_MIN_REPLICAS_ACK })
   await app.register(queue, { config: c })
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
-  if (c.ROLE !== 'api') await app.register(worker, { config: c, url: o.redisUrl, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
+  if (c.ROLE !== 'api') await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
 
   await app.register(healthRoutes)
   if (c.ROLE !== 'worker') {

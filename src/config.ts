@@ -8,6 +8,7 @@ const Bool = (def: boolean, description: string) => Type.Boolean({ default: def,
 const Int = (def: number, description: string, min = 0, max?: number) =>
   Type.Integer({ default: def, minimum: min, ...(max === undefined ? {} : { maximum: max }), description })
 const Num = (def: number, description: string, min = 0) => Type.Number({ default: def, minimum: min, description })
+const HOST_PORTS = '^[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*$'
 const Str = (description: string, extra: Record<string, unknown> = {}) => Type.Optional(Type.String({ description, ...extra }))
 
 export const EnvSchema = Type.Object({
@@ -19,12 +20,18 @@ export const EnvSchema = Type.Object({
   REDIS_URL: Str('redis://host:port/db; unset: built from REDIS_HOST…, or else a local redis-server under ./data/redis', { pattern: '^rediss?://' }),
   REDIS_HOST: Str('Redis host, when REDIS_URL is unset (the resilient API\'s variables)', { pattern: '^[A-Za-z0-9_.:\\[\\]-]+$' }),
   REDIS_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Redis port with REDIS_HOST (default 6379)' })),
-  REDIS_PASSWORD: Str('Redis password with REDIS_HOST'),
+  REDIS_PASSWORD: Str('Redis password with REDIS_HOST, REDIS_SENTINELS or REDIS_CLUSTER_NODES'),
   REDIS_USERNAME: Str('Redis ACL user with REDIS_HOST'),
   REDIS_DB: Type.Optional(Type.Integer({ minimum: 0, maximum: 15, description: 'Redis database number with REDIS_HOST (default 0)' })),
   REDIS_TLS: Type.Optional(Type.Boolean({ description: 'true: connect to REDIS_HOST over TLS (rediss://)' })),
   REDIS_PREFIX: Type.String({ default: 'tg', pattern: '^[A-Za-z0-9_.-]+$', description: 'key prefix; all keys live under the hash tag {prefix}' }),
   REDIS_DATA_DIR: Type.String({ default: './data/redis', description: 'data dir of the local redis-server (only when REDIS_URL is unset)' }),
+  REDIS_SENTINELS: Str('Sentinels host:port,host:port,…: follow the primary they name (replaces REDIS_URL)', { pattern: HOST_PORTS }),
+  REDIS_SENTINEL_NAME: Type.String({ default: 'mymaster', pattern: '^[A-Za-z0-9_.-]+$', description: 'the primary\'s name in the Sentinels\' configuration' }),
+  REDIS_SENTINEL_PASSWORD: Str('password of the Sentinels themselves (requirepass in sentinel.conf)'),
+  REDIS_CLUSTER_NODES: Str('Redis Cluster seed nodes host:port,host:port,… (replaces REDIS_URL)', { pattern: HOST_PORTS }),
+  REDIS_MIN_REPLICAS_ACK: Int(0, 'replicas that must have a write before it is answered 202 (WAIT); 0: do not wait', 0, 16),
+  REDIS_WAIT_TIMEOUT_MS: Int(500, 'how long a 202 waits for REDIS_MIN_REPLICAS_ACK replicas before it becomes a 503', 1, 60000),
 
   TELEGRAM_BOT_TOKEN: Str('bot token; unset (and no BOT_TOKEN): sandbox mode with the built-in Bot API emulator', { pattern: '^\\d+:[A-Za-z0-9_-]+$' }),
   BOT_TOKEN: Str('the scheduler\'s name for the bot token, read when TELEGRAM_BOT_TOKEN is unset', { pattern: '^\\d+:[A-Za-z0-9_-]+$' }),
@@ -108,6 +115,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   const parsed = converted as Env
   const token = parsed.TELEGRAM_BOT_TOKEN ?? parsed.BOT_TOKEN
   const redisUrl = parsed.REDIS_URL ?? redisUrlFromParts(parsed)
+  if (parsed.REDIS_SENTINELS !== undefined && parsed.REDIS_CLUSTER_NODES !== undefined) {
+    throw new ConfigError('invalid REDIS_SENTINELS with REDIS_CLUSTER_NODES: expected one of them (Sentinel or Cluster), not both')
+  }
   return {
     ...parsed,
     // a token under either name is live mode: never a silent sandbox

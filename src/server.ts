@@ -1,5 +1,6 @@
-// Entry point: the only file that listens. Resolves Redis (REDIS_URL, or one built from REDIS_HOST…, or a
-// supervised local redis-server) and Telegram (a token, or sandbox mode with
+// Entry point: the only file that listens. Resolves Redis (REDIS_URL or one
+// built from REDIS_HOST…, Sentinel, Cluster, or a supervised local
+// redis-server) and Telegram (a token, or sandbox mode with
 // the built-in emulator), starts the app, prints the banner, and shuts down
 // gracefully on SIGTERM/SIGINT: stop claiming, finish or return in-flight
 // sends, close, exit 0.
@@ -9,6 +10,7 @@ import { pino } from 'pino'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { buildApp, loggerOptions } from './app.ts'
 import { startRedisServer, type RedisServer } from './redis/server-process.ts'
+import { describeTopology, redisTopology } from './redis/topology.ts'
 import { startEmulator, type Emulator } from './emulator/index.ts'
 
 async function main (): Promise<void> {
@@ -38,14 +40,14 @@ async function main (): Promise<void> {
   }
 
   let localRedis: RedisServer | undefined
-  let redisUrl = config.REDIS_URL
-  if (!redisUrl) {
+  let topology = redisTopology(config)
+  if (!topology) {
     localRedis = await startRedisServer({
       dir: config.REDIS_DATA_DIR,
       supervise: true,
       onExit: (code, signal) => log.warn({ code, signal }, 'local redis-server exited; restarting it')
     })
-    redisUrl = localRedis.url
+    topology = { kind: 'single', url: localRedis.url }
   }
 
   let emulator: Emulator | undefined
@@ -55,7 +57,7 @@ async function main (): Promise<void> {
     target = { apiUrl: emulator.url, token: '1000000:sandbox' }
   }
 
-  const app = await buildApp({ config, redisUrl, telegram: target, adminToken, logger: loggerOptions(config) })
+  const app = await buildApp({ config, ...(localRedis ? { redisUrl: localRedis.url } : {}), telegram: target, adminToken, logger: loggerOptions(config) })
   let url = 'none (ROLE=worker)'
   if (config.ROLE === 'worker') {
     await app.ready()
@@ -72,7 +74,7 @@ async function main (): Promise<void> {
     `  URL:     ${url}`,
     `  mode:    ${config.sandbox ? 'SANDBOX — messages go to the built-in Bot API emulator, not Telegram (set TELEGRAM_BOT_TOKEN for live)' : `live — Bot API at ${config.TELEGRAM_API_URL}`}`,
     ...(emulator ? [`  inbox:   ${emulator.url}/__emulator/messages (what the emulator received)`] : []),
-    `  redis:   ${localRedis ? `local redis-server ${redisUrl} (AOF, data in ${config.REDIS_DATA_DIR})` : redisUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+    `  redis:   ${localRedis ? `local redis-server ${localRedis.url} (AOF, data in ${config.REDIS_DATA_DIR})` : describeTopology(topology)}${config.REDIS_MIN_REPLICAS_ACK > 0 ? `; 202 once ${config.REDIS_MIN_REPLICAS_ACK} replica(s) have it` : ''}`,
     `  role:    ${config.ROLE}; worker ${config.ROLE === 'api' ? 'not in this process' : `running, ${config.QUEUE_MAX_CONCURRENT_JOBS} concurrent sends`}`,
     generatedToken
       ? `  admin:   generated ADMIN_TOKEN for this run (shown once): ${adminToken}`

@@ -2,7 +2,7 @@
 // tg-relay (ROLE=api), the same route on BullMQ Queue.add, and the same route
 // storing nothing. Each server is a child process on its own fresh redis-server.
 import autocannon, { type Result } from 'autocannon'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../src/redis/client.ts'
 import { queueKeys } from '../../src/queue/keys.ts'
 import type { BenchContext, CpuPerUnit } from '../lib/context.ts'
 import { cpuMeter } from '../lib/context.ts'
@@ -73,7 +73,7 @@ export async function enqueueOnce (side: Side, ctx: BenchContext): Promise<Enque
   }
 }
 
-async function stored (side: Side, client: Redis | undefined): Promise<number> {
+async function stored (side: Side, client: RedisClient | undefined): Promise<number> {
   if (!client) return 0
   if (side === 'tg-relay') return await client.llen(queueKeys().queues[2] as string)
   return await client.llen(`bull:${BULL_QUEUE}:wait`)

@@ -2,7 +2,7 @@
 // message (1,000 chats) queued with no worker running, on a fresh
 // redis-server per side: INFO used_memory delta / N, and MEMORY USAGE of one
 // stored message (tg-relay's hash) against one BullMQ job hash.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../src/redis/client.ts'
 import type { BenchContext } from '../lib/context.ts'
 import { createLoader, preload } from '../lib/preload.ts'
 import { freshRedis, round } from '../lib/redis.ts'
@@ -19,7 +19,7 @@ export interface MemoryRun {
 
 const N = 10_000
 
-async function usedMemory (client: Redis): Promise<number> {
+async function usedMemory (client: RedisClient): Promise<number> {
   const info = await client.info('memory')
   return Number(/used_memory:(\d+)/.exec(info)?.[1])
 }

@@ -2,7 +2,7 @@
 // would: tg-relay through the send route's acceptMessage (the producer and enqueue.lua), the
 // peer through BullMQ Queue.add. Used to preload drains and to measure memory.
 import { Queue } from 'bullmq'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../src/redis/client.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { queueKeys } from '../../src/queue/keys.ts'
 import { createProducer } from '../../src/queue/producer.ts'
@@ -29,7 +29,7 @@ export async function createLoader (side: Exclude<Side, 'bare'>, redis: BenchRed
   const config = defaultConfig()
   const body = (i: number) => bookingBody(chatFor(i, chats), 1000 + i)
   if (side === 'tg-relay') {
-    const conn: Redis = await connectRedis({ url: redis.url, name: 'bench-load', autoPipelining: true })
+    const conn: RedisClient = await connectRedis({ redis: redis.url, name: 'bench-load', autoPipelining: true })
     const keys = queueKeys(config.REDIS_PREFIX, config.TELEGRAM_QUEUE_NAME, config.TELEGRAM_DLQ_NAME)
     const producer = createProducer({ redis: conn, keys, retentionMs: config.MESSAGE_LOG_RETENTION * 1000 })
     return {

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../../src/redis/client.ts'
 import { startRedisServer, type RedisServer } from '../../src/redis/server-process.ts'
 import { connectRedis } from '../../src/redis/connect.ts'
 
@@ -15,7 +15,7 @@ export interface BenchRedis {
   host: string
   port: number
   /** a plain client for the bench's own reads and writes */
-  client: Redis
+  client: RedisClient
   info (section: string): Promise<Record<string, string>>
   /** user + system CPU of the server so far, ms */
   cpuMs (): Promise<number>
@@ -37,7 +37,7 @@ export async function freshRedis (): Promise<BenchRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'tg-relay-bench-'))
   const server = await startRedisServer({ dir })
   running.add(server)
-  const client = await connectRedis({ url: server.url, name: 'bench' })
+  const client = await connectRedis({ redis: server.url, name: 'bench' })
   const info = async (section: string) => parseInfo(await client.info(section))
   return {
     url: server.url,

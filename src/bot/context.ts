@@ -2,7 +2,7 @@
 // the bot answers: every Telegram call an update causes is queued (producer.enqueue),
 // never made inside the webhook request, so it gets the queue's retries and rate
 // limits and the webhook answers at once.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
@@ -14,7 +14,7 @@ import type { BotStrings } from './strings.ts'
 
 export interface BotContext {
   config: Config
-  redis: Redis
+  redis: RedisClient
   queueKeys: QueueKeys
   keys: BotKeys
   producer: Producer

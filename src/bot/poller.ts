@@ -8,13 +8,13 @@
 // stop() aborts a poll in progress (the client's abort signal) rather than
 // waiting out its long-poll timeout.
 import { randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Logger } from '../log.ts'
 import { BotApiError, type BotApi } from '../telegram/client.ts'
 import { sleep } from '../sleep.ts'
 
 export interface PollerOptions {
-  redis: Redis
+  redis: RedisClient
   lockKey: string
   /** the Bot API client (a poll does not go through the breaker: it is not a send) */
   api: BotApi
@@ -86,7 +86,7 @@ export function createPoller (o: PollerOptions): Poller {
         if (leader !== was) o.log.info({ leader }, leader ? 'this process now long-polls getUpdates' : 'another process long-polls getUpdates')
       } catch (err) {
         leader = false
-        o.log.warn({ err: (err as Error).message }, 'poller lock: Redis unavailable')
+        o.log.warn({ err: (err as Error).message }, 'poller lock: RedisClient unavailable')
         await backoff()
         continue
       }

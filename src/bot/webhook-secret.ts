@@ -4,7 +4,7 @@
 // same one, and a later setup reuses it). Read once and cached; while none is
 // known every request is refused, and Redis is asked again.
 import { createHash, randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import { tokenMatches } from '../plugins/auth.ts'
 import { guardRedis } from '../queue/errors.ts'
 
@@ -17,7 +17,7 @@ export interface WebhookSecret {
   ensure (): Promise<{ secret: string, source: SecretSource }>
 }
 
-export function createWebhookSecret (o: { redis: Redis, key: string, configured?: string | undefined }): WebhookSecret {
+export function createWebhookSecret (o: { redis: RedisClient, key: string, configured?: string | undefined }): WebhookSecret {
   let cached: { secret: string, digest: Buffer } | undefined
   const remember = (secret: string) => {
     cached = { secret, digest: createHash('sha256').update(secret).digest() }

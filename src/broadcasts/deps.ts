@@ -1,13 +1,13 @@
 // What every broadcast operation (create, status, cancel) works with, and how
 // long a broadcast's keys live. Apart from create.ts so cancel.ts and
 // status.ts need not import it (create.ts imports cancel.ts for its rollback).
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from '../queue/keys.ts'
 import { retentionTtlMs } from '../queue/message.ts'
 import type { Producer } from '../queue/producer.ts'
 
 export interface BroadcastDeps {
-  redis: Redis
+  redis: RedisClient
   keys: QueueKeys
   producer: Producer
   /** how long finished messages stay readable, ms */

@@ -4,7 +4,7 @@
 // applies per channel and user: an invite followed by a removal is applied in
 // that order. Its idempotency key says what it does, so the same operation
 // asked for again within 5 minutes returns the first one's id.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import { InputError } from '../input-error.ts'
 import { chatKey, type QueueKeys } from '../queue/keys.ts'
 import type { BotCall } from '../queue/message.ts'
@@ -115,7 +115,7 @@ export function removeOperation (channel: number | string, userId: number, body:
  * whichever comes second writes the note.
  */
 export async function recordInviteHalf (
-  redis: Redis, keys: QueueKeys, ref: string, half: { msg: string } | { link: string, user: number }, ttlMs: number
+  redis: RedisClient, keys: QueueKeys, ref: string, half: { msg: string } | { link: string, user: number }, ttlMs: number
 ): Promise<void> {
   const key = keys.operation(ref)
   const tx = redis.multi().hset(key, half)

@@ -5,7 +5,7 @@
 // A retry must not undo or repeat what already happened: an invite reuses the
 // link it created before (kept in the operation's hash) and only sends it
 // again; ban and unban are idempotent.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Transport } from '../queue/consumer.ts'
 import type { QueueKeys } from '../queue/keys.ts'
 import type { Breaker } from '../telegram/breaker.ts'
@@ -14,7 +14,7 @@ import { INVITE, recordInviteHalf, REMOVE, type InviteParams, type RemoveParams 
 
 export interface ChannelTransportDeps {
   breaker: Breaker
-  redis: Redis
+  redis: RedisClient
   keys: QueueKeys
   /** how long an operation's record is kept when the worker creates it */
   retentionMs: number

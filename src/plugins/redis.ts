@@ -1,19 +1,21 @@
-// The API's Redis connection: `app.redis`, with the queue scripts registered.
+// The API's Redis connection: `app.redis`, with the queue scripts registered,
+// whatever the topology (src/redis/connect.ts).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import type { Redis } from 'ioredis'
-import { checkEvictionPolicy, connectRedis, tuneHashEncoding } from '../redis/connect.ts'
+import { closeRedis, connectRedis } from '../redis/connect.ts'
+import { checkServers } from '../redis/server-checks.ts'
+import type { RedisClient } from '../redis/client.ts'
+import type { RedisTopology } from '../redis/topology.ts'
 import { registerScripts } from '../queue/scripts.ts'
 
 declare module 'fastify' {
-  interface FastifyInstance { redis: Redis }
+  interface FastifyInstance { redis: RedisClient }
 }
 
-export default fp(async function redisPlugin (app: FastifyInstance, opts: { url: string }) {
-  const redis = await connectRedis({ url: opts.url, name: 'api', log: app.log, autoPipelining: true })
+export default fp(async function redisPlugin (app: FastifyInstance, opts: { topology: RedisTopology, minReplicas: number }) {
+  const redis = await connectRedis({ redis: opts.topology, name: 'api', log: app.log, autoPipelining: true })
   registerScripts(redis)
-  await checkEvictionPolicy(redis, app.log)
-  await tuneHashEncoding(redis, app.log)
+  await checkServers(redis, app.log, { minReplicas: opts.minReplicas })
   app.decorate('redis', redis)
-  app.addHook('onClose', async () => { await redis.quit().catch(() => redis.disconnect()) })
+  app.addHook('onClose', async () => { await closeRedis(redis) })
 }, { name: 'redis' })

@@ -2,7 +2,8 @@
 // when the app is ready, stopped (in-flight work finished or returned) on close.
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { connectRedis } from '../redis/connect.ts'
+import { closeRedis, connectRedis } from '../redis/connect.ts'
+import type { RedisTopology } from '../redis/topology.ts'
 import { createWorker, type Transport, type Worker } from '../queue/consumer.ts'
 import type { Config } from '../config.ts'
 import { channelTransports } from '../channels/transports.ts'
@@ -16,7 +17,7 @@ declare module 'fastify' {
   }
 }
 
-export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, url: string, bookingEventsKey: string }) {
+export default fp(async function workerPlugin (app: FastifyInstance, opts: { config: Config, topology: RedisTopology, bookingEventsKey: string }) {
   if (!app.hasDecorator('transports')) app.decorate('transports', new Map<string, Transport>())
   const c = opts.config
   if (c.BOOKING_EVENTS_URL !== undefined) {
@@ -24,11 +25,11 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
     app.transports.set(BOOKING_EVENT_METHOD, createBookingEventsTransport({ url: c.BOOKING_EVENTS_URL, key: opts.bookingEventsKey, timeoutMs: c.TELEGRAM_API_TIMEOUT * 1000 }))
   }
   const log = app.log.child({ component: 'worker' })
-  const redis = await connectRedis({ url: opts.url, name: 'worker', log, autoPipelining: true })
+  const redis = await connectRedis({ redis: opts.topology, name: 'worker', log, autoPipelining: true })
   // channel member operations (src/channels): invite links, ban + unban
   const channelOps = channelTransports({ breaker: app.telegram.breaker, redis, keys: app.queue.keys, retentionMs: c.MESSAGE_LOG_RETENTION * 1000 })
   for (const [method, transport] of channelOps) app.transports.set(method, transport)
-  const blocking = await connectRedis({ url: opts.url, name: 'worker-wait', log })
+  const blocking = await connectRedis({ redis: opts.topology, name: 'worker-wait', log })
   const worker = createWorker({
     transports: app.transports,
     redis,
@@ -52,7 +53,6 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
   app.addHook('onReady', async () => { worker.start() })
   app.addHook('preClose', async () => { await worker.stop() })
   app.addHook('onClose', async () => {
-    // quit() rejects while reconnecting (offline queue off): then cut the connection, or it retries forever
-    await Promise.all([redis, blocking].map(r => r.quit().catch(() => r.disconnect())))
+    await Promise.all([redis, blocking].map(closeRedis))
   })
 }, { name: 'worker', dependencies: ['queue', 'telegram'] })

@@ -2,7 +2,7 @@
 // call: under load that is one round trip for many messages instead of one
 // each. If the batch fails (Redis trouble), each ack is retried on its own
 // through `ackOne`, the worker's patient path.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Job } from './claim.ts'
 import { ackScript, type AckKeys } from './scripts.ts'
 
@@ -17,7 +17,7 @@ export interface AckBatcher {
 }
 
 export function createAckBatcher (o: {
-  redis: Redis
+  redis: RedisClient
   keys: AckKeys & { base: string }
   retentionMs: number
   ackOne: (job: Job, messageId: string) => Promise<void>

@@ -1,6 +1,6 @@
 // Claims deliverable messages with claim.lua (see its header for the rules:
 // priorities, per-chat order and rate, global rate, leases).
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 import { claimScript, type ScriptReply } from './scripts.ts'
 
@@ -61,7 +61,7 @@ function parseClaim (reply: ScriptReply): ClaimResult {
   return { reason: String(r[0]) as ClaimResult['reason'], waitMs: Number(r[1]), jobs }
 }
 
-export async function claimJobs (redis: Redis, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
+export async function claimJobs (redis: RedisClient, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
   return parseClaim(await claimScript(redis, keys, {
     base: keys.base, now, max, ...l, scanBudget: SCAN_BUDGET
   }))

@@ -5,7 +5,7 @@
 // While the breaker is open nothing is claimed; when idle the loop blocks on
 // the wake list that enqueue pushes to, so a new message is picked up at once.
 import { hostname } from 'node:os'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
 import { classifyError, isOutageError } from '../telegram/classify-error.ts'
@@ -20,9 +20,9 @@ import { isRedisUnavailable } from './errors.ts'
 import { sleep } from '../sleep.ts'
 
 export interface WorkerOptions {
-  redis: Redis
+  redis: RedisClient
   /** a connection of its own: BLPOP blocks it */
-  blocking: Redis
+  blocking: RedisClient
   keys: QueueKeys
   breaker: Breaker
   log: Logger

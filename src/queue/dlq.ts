@@ -5,7 +5,7 @@
 // operations walk the DLQ oldest first in bounded batches (no unbounded Lua)
 // and only touch entries that were dead when the call began, so a message
 // that dies again meanwhile is not requeued twice by one call.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 import { requeueScript } from './scripts.ts'
 import { guardRedis } from './errors.ts'
@@ -34,7 +34,7 @@ export interface Dlq {
 }
 
 export interface DlqOptions {
-  redis: Redis
+  redis: RedisClient
   keys: QueueKeys
   /** a requeued message gets a fresh expiry: now + this */
   ttlMs: number

@@ -4,7 +4,7 @@
 // MESSAGE_LOG_RETENTION, failed = the DLQ, delayed = scheduled sends and
 // retries waiting for their time, paused = what waits while an admin has
 // paused delivery (then waiting is 0, as in BullMQ).
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 import { guardRedis } from './errors.ts'
 import { execPipeline } from './pipeline.ts'
@@ -22,7 +22,7 @@ export interface JobCounts {
   paused: number
 }
 
-export async function jobCounts (redis: Redis, keys: QueueKeys, retentionMs: number, now = Date.now()): Promise<JobCounts> {
+export async function jobCounts (redis: RedisClient, keys: QueueKeys, retentionMs: number, now = Date.now()): Promise<JobCounts> {
   const p = redis.pipeline()
   for (const q of keys.queues) p.llen(q)
   p.zcard(keys.active).zcard(keys.delayed).zcard(keys.dlq).exists(keys.paused)

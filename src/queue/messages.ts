@@ -1,6 +1,6 @@
 // Reads message state for the status API: one message, or the message log
 // (hourly lists of ids, newest first, kept MESSAGE_LOG_RETENTION).
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import { chatKey, PRIORITIES, toChatId, type Priority, type QueueKeys } from './keys.ts'
 import { guardRedis } from './errors.ts'
 import type { MessageStatus } from './message.ts'
@@ -51,7 +51,7 @@ export interface MessageReader {
   list (q: { status?: MessageStatus, chatId?: string, limit: number, cursor?: string }): Promise<{ messages: MessageView[], nextCursor?: string }>
 }
 
-export function createMessageReader (redis: Redis, keys: QueueKeys, retentionMs: number): MessageReader {
+export function createMessageReader (redis: RedisClient, keys: QueueKeys, retentionMs: number): MessageReader {
   return {
     async get (id) {
       const h = await guardRedis(() => redis.hgetall(keys.msg(id)))

@@ -3,7 +3,7 @@
 // workers write, so they are shared by every worker and survive restarts.
 // Workers whose heartbeat is older than 3 × HEARTBEAT_MS are reported as gone
 // and removed from the workers hash.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import { PRIORITIES, type QueueKeys } from './keys.ts'
 import { HEARTBEAT_MS } from './consumer.ts'
 import { guardRedis } from './errors.ts'
@@ -19,7 +19,7 @@ export interface RateConfig {
 }
 
 export interface MetricsOptions {
-  redis: Redis
+  redis: RedisClient
   keys: QueueKeys
   rate: RateConfig
   /** this process's breaker */

@@ -2,7 +2,7 @@
 // spent detecting the outage, not on the message: they are refunded
 // (refund.lua) when it opens, so an outage (or a flapping network) costs no
 // message an attempt.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
 import type { QueueKeys } from './keys.ts'
@@ -15,7 +15,7 @@ export interface OutageRefunds {
   spent (messageId: string): void
 }
 
-export function createOutageRefunds (o: { redis: Redis, keys: QueueKeys, breaker: Breaker, log: Logger }): OutageRefunds {
+export function createOutageRefunds (o: { redis: RedisClient, keys: QueueKeys, breaker: Breaker, log: Logger }): OutageRefunds {
   const spends = new Map<string, { count: number, at: number }>()
   o.breaker.onOpen(() => {
     const since = Date.now() - o.breaker.windowMs

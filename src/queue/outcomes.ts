@@ -2,7 +2,7 @@
 // (ack, retry or dead), patiently: a send that reached Telegram but was not
 // recorded would be sent again after its lease, so Redis trouble is waited
 // out until the lease is nearly over.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { Logger } from '../log.ts'
 import type { Job } from './claim.ts'
 import type { QueueKeys } from './keys.ts'
@@ -28,7 +28,7 @@ export interface Outcomes {
   drain (): Promise<void>
 }
 
-export function createOutcomes (o: { redis: Redis, keys: QueueKeys, log: Logger, leaseMs: number, retentionMs: number }): Outcomes {
+export function createOutcomes (o: { redis: RedisClient, keys: QueueKeys, log: Logger, leaseMs: number, retentionMs: number }): Outcomes {
   const { redis, keys, log } = o
 
   async function record (job: Job, what: string, op: () => Promise<ScriptReply>): Promise<void> {

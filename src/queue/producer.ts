@@ -1,8 +1,8 @@
 // Puts messages into the queue. A message is acknowledged only after the
-// enqueue script has run: Redis has it (in the AOF with appendfsync as
+// enqueue script has run: RedisClient has it (in the AOF with appendfsync as
 // configured) and a worker can claim it.
 import { randomBytes } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import { chatKey, PRIORITIES, type QueueKeys } from './keys.ts'
 import { toHash, type NewMessage } from './message.ts'
 import { cancelScript, enqueueScript } from './scripts.ts'
@@ -38,7 +38,7 @@ export function newMessageId (): string {
   return pool.toString('base64url', offset - ID_BYTES, offset)
 }
 
-export function createProducer (opts: { redis: Redis, keys: QueueKeys, retentionMs: number }): Producer {
+export function createProducer (opts: { redis: RedisClient, keys: QueueKeys, retentionMs: number }): Producer {
   const { redis, keys, retentionMs } = opts
   return {
     async enqueue (message) {

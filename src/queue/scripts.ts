@@ -4,7 +4,7 @@
 // function taking named keys and arguments that builds KEYS and ARGV in the
 // order its header lists them. Nothing else builds a script's KEYS array.
 import { readFileSync } from 'node:fs'
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 
 export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund'] as const
@@ -25,10 +25,10 @@ export function luaSources (): Map<ScriptName, string> {
   return sources
 }
 
-const registered = new WeakSet<Redis>()
+const registered = new WeakSet<RedisClient>()
 
 /** Defines the scripts as commands on this client (idempotent). */
-export function registerScripts (redis: Redis): void {
+export function registerScripts (redis: RedisClient): void {
   if (registered.has(redis)) return
   for (const [name, lua] of luaSources()) redis.defineCommand(`tg_${name}`, { lua })
   registered.add(redis)
@@ -37,7 +37,7 @@ export function registerScripts (redis: Redis): void {
 type ScriptCommand = (numKeys: number, ...args: Array<string | number>) => Promise<ScriptReply>
 
 /** Runs one script: keys first, then args (numbers are sent as decimal strings). */
-async function runScript (redis: Redis, name: ScriptName, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
+async function runScript (redis: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>): Promise<ScriptReply> {
   registerScripts(redis)
   const command = (redis as unknown as Record<string, ScriptCommand>)[`tg_${name}`]
   if (!command) throw new Error(`script ${name} is not registered`)
@@ -71,7 +71,7 @@ export interface EnqueueArgs {
   logTtlMs: number
   fields: Array<string | number>
 }
-export async function enqueueScript (redis: Redis, k: EnqueueKeys, a: EnqueueArgs): Promise<{ id: string, outcome: 'new' | 'duplicate', status: string }> {
+export async function enqueueScript (redis: RedisClient, k: EnqueueKeys, a: EnqueueArgs): Promise<{ id: string, outcome: 'new' | 'duplicate', status: string }> {
   const reply = await runScript(redis, 'enqueue',
     [k.message, k.queue, k.delayed, k.idempotency, k.seq, k.wake, k.stats, k.log],
     [a.id, a.now, a.sendAt, a.idempotencyTtlMs, a.logTtlMs, a.base, ...a.fields]) as [string, 'new' | 'duplicate', string]
@@ -92,7 +92,7 @@ export interface ClaimArgs {
   scanBudget: number
 }
 /** The raw reply; claim.ts parses it. */
-export async function claimScript (redis: Redis, k: ClaimKeys, a: ClaimArgs): Promise<ScriptReply> {
+export async function claimScript (redis: RedisClient, k: ClaimKeys, a: ClaimArgs): Promise<ScriptReply> {
   return await runScript(redis, 'claim', [
     ...k.queues, k.active, k.delayed, k.waiting, k.dlq, k.rate, k.pause, k.paused, k.blocked, k.migrated, k.stats
   ], [
@@ -109,7 +109,7 @@ export interface AckArgs {
 }
 export type AckReply = 'sent' | 'next' | 'stale'
 /** One reply per ack, in order. */
-export async function ackScript (redis: Redis, k: AckKeys, a: AckArgs): Promise<AckReply[]> {
+export async function ackScript (redis: RedisClient, k: AckKeys, a: AckArgs): Promise<AckReply[]> {
   const args: Array<string | number> = [a.base, a.now, a.retentionMs]
   for (const x of a.acks) args.push(x.id, x.part, x.messageId)
   return await runScript(redis, 'ack', [...outcomeKeys(k), k.latency, ...(k.sentHours !== undefined ? [k.sentHours] : [])], args) as AckReply[]
@@ -131,7 +131,7 @@ export interface RetryArgs {
   stat: string
 }
 export type RetryReply = 'retrying' | 'requeued' | 'failed' | 'expired' | 'stale'
-export async function retryScript (redis: Redis, k: RetryKeys, a: RetryArgs): Promise<RetryReply> {
+export async function retryScript (redis: RedisClient, k: RetryKeys, a: RetryArgs): Promise<RetryReply> {
   return await runScript(redis, 'retry', [...outcomeKeys(k), k.pause, ...k.queues], [
     a.base, a.id, a.now, a.delayMs, a.error, flag(a.spend), a.pauseMs, a.part, a.stat
   ]) as RetryReply
@@ -150,7 +150,7 @@ export interface DeadArgs {
   part: number | ''
   spend: boolean
 }
-export async function deadScript (redis: Redis, k: DeadKeys, a: DeadArgs): Promise<'dead' | 'failed' | 'stale'> {
+export async function deadScript (redis: RedisClient, k: DeadKeys, a: DeadArgs): Promise<'dead' | 'failed' | 'stale'> {
   return await runScript(redis, 'dead', [...outcomeKeys(k), k.blocked], [
     a.base, a.id, a.now, a.state, a.reason, a.blockReason, a.part, flag(a.spend)
   ]) as 'dead' | 'failed' | 'stale'
@@ -158,19 +158,19 @@ export async function deadScript (redis: Redis, k: DeadKeys, a: DeadArgs): Promi
 
 export interface CancelArgs { base: string, id: string, now: number, retentionMs: number }
 /** 'ok', or the state that could not be cancelled ('missing' when unknown). */
-export async function cancelScript (redis: Redis, k: OutcomeKeys, a: CancelArgs): Promise<string> {
+export async function cancelScript (redis: RedisClient, k: OutcomeKeys, a: CancelArgs): Promise<string> {
   return String(await runScript(redis, 'cancel', outcomeKeys(k), [a.base, a.id, a.now, a.retentionMs]))
 }
 
 export type RequeueKeys = Pick<QueueKeys, 'dlq' | 'stats' | 'queues' | 'wake' | 'blocked'>
 export interface RequeueArgs { base: string, id: string, now: number, expiresAt: number, who: string }
-export async function requeueScript (redis: Redis, k: RequeueKeys, a: RequeueArgs): Promise<'requeued' | 'missing'> {
+export async function requeueScript (redis: RedisClient, k: RequeueKeys, a: RequeueArgs): Promise<'requeued' | 'missing'> {
   return await runScript(redis, 'requeue', [k.dlq, k.stats, ...k.queues, k.wake, k.blocked], [
     a.base, a.id, a.now, a.expiresAt, a.who
   ]) as 'requeued' | 'missing'
 }
 
 /** The attempts now spent, or -1 when nothing was refunded. */
-export async function refundScript (redis: Redis, k: { message: string }, a: { attempts: number }): Promise<number> {
+export async function refundScript (redis: RedisClient, k: { message: string }, a: { attempts: number }): Promise<number> {
   return Number(await runScript(redis, 'refund', [k.message], [a.attempts]))
 }

@@ -1,29 +1,78 @@
-// ioredis connections as the queue needs them: no offline queue (a dead Redis
-// fails a request at once, it is not buffered in memory), bounded retries per
-// command, endless reconnects with a short backoff.
-import { Redis } from 'ioredis'
+// ioredis connections as the queue needs them, whatever the topology: no
+// offline queue (a dead Redis fails a request at once, it is not buffered in
+// memory), bounded retries per command, endless reconnects with a short
+// backoff. Sentinel and Cluster use ioredis' own clients: they already follow
+// +switch-master and MOVED/ASK, which a hand-written layer would get wrong at
+// exactly the moment it matters.
+import { Cluster, Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../log.ts'
+import type { RedisClient } from './client.ts'
+import type { RedisTopology } from './topology.ts'
 
 export interface RedisConnectOptions {
-  url: string
+  /** the deployment, or a single server's URL */
+  redis: RedisTopology | string
   name: string
   log?: Logger
   /** pipelines commands issued in the same tick: fewer round trips under load */
   autoPipelining?: boolean
 }
 
-export async function connectRedis (o: RedisConnectOptions): Promise<Redis> {
-  const redis = new Redis(o.url, {
+const reconnect = (times: number) => Math.min(50 * times, 1000)
+
+function common (o: RedisConnectOptions): RedisOptions {
+  return {
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 5000,
     enableAutoPipelining: o.autoPipelining ?? false,
     connectionName: `tg-relay:${o.name}`,
-    retryStrategy: times => Math.min(50 * times, 1000)
+    retryStrategy: reconnect,
+    // a primary demoted under us (it came back as a replica) answers READONLY:
+    // reconnect, so Sentinel points us at the new primary; the command itself
+    // fails (a 503 the client retries), it is not resent blindly
+    reconnectOnError: err => err.message.startsWith('READONLY')
+  }
+}
+
+function create (o: RedisConnectOptions): RedisClient {
+  const t: RedisTopology = typeof o.redis === 'string' ? { kind: 'single', url: o.redis } : o.redis
+  if (t.kind === 'single') return new Redis(t.url, common(o))
+  if (t.kind === 'sentinel') {
+    return new Redis({
+      ...common(o),
+      sentinels: t.sentinels,
+      name: t.name,
+      ...(t.password === undefined ? {} : { password: t.password }),
+      ...(t.sentinelPassword === undefined ? {} : { sentinelPassword: t.sentinelPassword }),
+      // subscribe to +switch-master: move to the new primary as soon as Sentinel
+      // announces it, not only when the old connection breaks
+      failoverDetector: true,
+      sentinelRetryStrategy: reconnect
+    })
+  }
+  const { retryStrategy: _, enableOfflineQueue, lazyConnect, enableAutoPipelining, ...node } = common(o)
+  return new Cluster(t.nodes, {
+    lazyConnect,
+    enableOfflineQueue,
+    enableAutoPipelining,
+    clusterRetryStrategy: reconnect,
+    // during a resharding or a failover: follow MOVED/ASK at once, wait out
+    // TRYAGAIN (a multi-key script while its slot is half migrated) and
+    // CLUSTERDOWN; after maxRedirections the caller gets the error (a 503)
+    maxRedirections: 32,
+    retryDelayOnTryAgain: 100,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnFailover: 200,
+    redisOptions: { ...node, ...(t.password === undefined ? {} : { password: t.password }) }
   })
+}
+
+export async function connectRedis (o: RedisConnectOptions): Promise<RedisClient> {
+  const redis = create(o)
   let down = false
-  redis.on('error', err => {
+  redis.on('error', (err: Error) => {
     if (!down) o.log?.warn({ conn: o.name, err: err.message }, 'redis connection error')
     down = true
   })
@@ -31,42 +80,16 @@ export async function connectRedis (o: RedisConnectOptions): Promise<Redis> {
     if (down) o.log?.info({ conn: o.name }, 'redis connection restored')
     down = false
   })
-  await redis.connect()
+  await (redis as Redis | Cluster).connect()
   return redis
 }
 
-/** Redis must not evict queue keys. CONFIG may be disabled (managed Redis): then we can only warn. */
-export async function checkEvictionPolicy (redis: Redis, log: Logger): Promise<string | undefined> {
-  try {
-    const reply = await redis.config('GET', 'maxmemory-policy') as string[]
-    const policy = reply[1]
-    if (policy !== 'noeviction') {
-      log.warn({ policy }, `REDIS maxmemory-policy is "${policy}": Redis may silently EVICT QUEUED MESSAGES. Set maxmemory-policy noeviction.`)
-    }
-    return policy
-  } catch {
-    log.warn('could not read maxmemory-policy (CONFIG disabled?): make sure it is noeviction')
-    return undefined
-  }
+/** The servers a startup check has to ask: every primary of a Cluster, else the one server. */
+export function primaries (redis: RedisClient): RedisClient[] {
+  return redis instanceof Cluster ? redis.nodes('master') : [redis]
 }
 
-/**
- * A queued message hash holds its Bot API calls as one JSON field of a few
- * hundred bytes. Redis keeps small hashes as compact listpacks only while every
- * value is under hash-max-listpack-value (default 64 bytes): at 1024 a queued
- * message takes about half the memory (measured in bench/: 1,209 → 575 bytes).
- * It only changes the encoding, never behaviour. Managed Redis may refuse
- * CONFIG SET: then we say so and run with more memory per message.
- */
-export const LISTPACK_VALUE_BYTES = 1024
-
-export async function tuneHashEncoding (redis: Redis, log: Logger): Promise<void> {
-  try {
-    const reply = await redis.config('GET', 'hash-max-listpack-value') as string[]
-    if (Number(reply[1]) >= LISTPACK_VALUE_BYTES) return
-    await redis.config('SET', 'hash-max-listpack-value', String(LISTPACK_VALUE_BYTES))
-    log.info({ from: Number(reply[1]), to: LISTPACK_VALUE_BYTES }, 'raised hash-max-listpack-value: queued messages take about half the memory')
-  } catch {
-    log.warn(`could not set hash-max-listpack-value to ${LISTPACK_VALUE_BYTES} (CONFIG disabled?): each queued message will take about twice the memory`)
-  }
+/** Closes a connection; quit() rejects while reconnecting (offline queue off): then cut it, or it retries forever. */
+export async function closeRedis (redis: RedisClient): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect())
 }
