@@ -100,6 +100,7 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
       // the scripts create the counters with the first outcome; give them the broadcast's lifetime
       .pexpire(keys.broadcast(id), ttl)
       .exec())
+    await d.replicas.confirm()
     return answer(cancelled ? 'cancelled' : queuedStatus, resuming)
   } catch (err) {
     // Without an idempotency key the client cannot resume: take back what was
@@ -185,6 +186,8 @@ async function queueRecipients (d: BroadcastDeps, plan: BroadcastPlan, id: strin
         .pexpire(keys.broadcastLock(id), LOCK_MS)
         .hget(keys.broadcastInfo(id), 'status')
         .exec())
+      // one WAIT covers the chunk: its messages and its listing went out on this connection before it
+      if (failure === undefined) await d.replicas.confirm()
     } catch (err) {
       await drain(next, false)
       throw err

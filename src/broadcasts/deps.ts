@@ -5,11 +5,14 @@ import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from '../queue/keys.ts'
 import { retentionTtlMs } from '../queue/message.ts'
 import type { Producer } from '../queue/producer.ts'
+import type { ReplicaAck } from '../redis/replication.ts'
 
 export interface BroadcastDeps {
   redis: RedisClient
   keys: QueueKeys
+  /** enqueues without the replica wait: createBroadcast confirms each chunk once */
   producer: Producer
+  replicas: ReplicaAck
   /** how long finished messages stay readable, ms */
   retentionMs: number
 }

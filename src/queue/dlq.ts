@@ -12,6 +12,7 @@ import { guardRedis } from './errors.ts'
 import { execPipeline } from './pipeline.ts'
 import { toView } from './messages.ts'
 import type { DlqEntry } from '../schemas/admin.ts'
+import type { ReplicaAck } from '../redis/replication.ts'
 
 const BATCH = 200
 
@@ -38,6 +39,8 @@ export interface DlqOptions {
   keys: QueueKeys
   /** a requeued message gets a fresh expiry: now + this */
   ttlMs: number
+  /** waited for before a requeue is answered */
+  replicas?: ReplicaAck
 }
 
 function pairs (raw: string[]): Array<[string, number]> {
@@ -46,7 +49,7 @@ function pairs (raw: string[]): Array<[string, number]> {
   return out
 }
 
-export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
+export function createDlq ({ redis, keys, ttlMs, replicas }: DlqOptions): Dlq {
   /**
    * Yields batches of ids with score <= until, oldest first. The caller may
    * remove what it was given (or not): the walk resumes after the last
@@ -125,9 +128,9 @@ export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
     },
 
     async requeue (id, who) {
-      return await guardRedis(async () => {
-        return await requeueOne(id, who)
-      })
+      const result = await guardRedis(() => requeueOne(id, who))
+      await replicas?.confirm()
+      return result
     },
 
     async requeueAll ({ errorContains, who }) {
@@ -147,6 +150,7 @@ export function createDlq ({ redis, keys, ttlMs }: DlqOptions): Dlq {
           // them oldest first, which keeps each chat's messages in order
           const results = await Promise.all(ids.map(id => requeueOne(id, who)))
           ids.forEach((id, i) => { if (results[i] === 'requeued') done.add(id) })
+          await replicas?.confirm()
         }
         return { requeued: done.size, remaining: await redis.zcard(keys.dlq) }
       })

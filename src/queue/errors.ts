@@ -8,7 +8,9 @@ export class QueueUnavailableError extends Error {
   }
 }
 
-const RETRYABLE_REPLY = /^(OOM|LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS)\b/
+// MOVED/ASK reach us only when ioredis gave up following them; a script
+// touching a key of a slot being migrated away is refused as "non local"
+const RETRYABLE_REPLY = /^(OOM|LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MOVED|ASK)\b|non local key/
 
 /** True when the error says Redis could not take the command, not that the command was wrong. */
 export function isRedisUnavailable (err: unknown): boolean {

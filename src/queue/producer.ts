@@ -7,6 +7,7 @@ import { chatKey, PRIORITIES, type QueueKeys } from './keys.ts'
 import { toHash, type NewMessage } from './message.ts'
 import { cancelScript, enqueueScript } from './scripts.ts'
 import { guardRedis } from './errors.ts'
+import type { ReplicaAck } from '../redis/replication.ts'
 
 const HOUR = 3_600_000
 const IDEMPOTENCY_TTL = 24 * HOUR
@@ -38,8 +39,16 @@ export function newMessageId (): string {
   return pool.toString('base64url', offset - ID_BYTES, offset)
 }
 
-export function createProducer (opts: { redis: RedisClient, keys: QueueKeys, retentionMs: number }): Producer {
-  const { redis, keys, retentionMs } = opts
+export interface ProducerOptions {
+  redis: RedisClient
+  keys: QueueKeys
+  retentionMs: number
+  /** waited for after each enqueue; without it the caller confirms (a broadcast, once per chunk) */
+  replicas?: ReplicaAck
+}
+
+export function createProducer (opts: ProducerOptions): Producer {
+  const { redis, keys, retentionMs, replicas } = opts
   return {
     async enqueue (message) {
       const id = newMessageId()
@@ -64,6 +73,8 @@ export function createProducer (opts: { redis: RedisClient, keys: QueueKeys, ret
         logTtlMs: retentionMs,
         fields: toHash(message, chat, now)
       }))
+      // a duplicate too: the first request may have been answered 503 by this very wait
+      await replicas?.confirm()
       return { id: reply.id, duplicate: reply.outcome === 'duplicate', status: reply.status }
     },
 

@@ -89,7 +89,12 @@ export function primaries (redis: RedisClient): RedisClient[] {
   return redis instanceof Cluster ? redis.nodes('master') : [redis]
 }
 
-/** Closes a connection; quit() rejects while reconnecting (offline queue off): then cut it, or it retries forever. */
+/**
+ * Closes a connection. quit() rejects while reconnecting (offline queue off),
+ * and leaves Sentinel's failover-detector subscriptions behind: disconnect()
+ * after it cuts both, or they retry forever.
+ */
 export async function closeRedis (redis: RedisClient): Promise<void> {
-  await redis.quit().catch(() => redis.disconnect())
+  await redis.quit().catch(() => undefined)
+  redis.disconnect()
 }

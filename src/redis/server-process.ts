@@ -13,6 +13,10 @@ export interface RedisServerOptions {
   supervise?: boolean
   appendfsync?: 'always' | 'everysec' | 'no'
   maxmemory?: string
+  /** more redis-server arguments (a replica's --replicaof, a Cluster node's --cluster-enabled) */
+  args?: string[]
+  /** run as a Sentinel with this config file (which Sentinel rewrites as it learns the topology) */
+  sentinelConfig?: string
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void
 }
 
@@ -50,15 +54,19 @@ export async function startRedisServer (o: RedisServerOptions): Promise<RedisSer
   let stopping = false
 
   async function launch (): Promise<void> {
-    const args = [
-      '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-      '--appendonly', 'yes', '--appendfsync', o.appendfsync ?? 'everysec',
-      '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no',
-      // compact encoding for message hashes: see tuneHashEncoding
-      '--hash-max-listpack-value', '1024',
-      '--loglevel', 'notice', '--logfile', ''
-    ]
+    const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'no', '--loglevel', 'notice', '--logfile', '']
+    const args = o.sentinelConfig !== undefined
+      ? [o.sentinelConfig, '--sentinel', ...common]
+      : [
+          ...common,
+          '--appendonly', 'yes', '--appendfsync', o.appendfsync ?? 'everysec',
+          '--save', '', '--maxmemory-policy', 'noeviction',
+          // compact encoding for message hashes: see tuneHashEncoding in server-checks.ts
+          '--hash-max-listpack-value', '1024'
+        ]
     if (o.maxmemory) args.push('--maxmemory', o.maxmemory)
+    args.push(...o.args ?? [])
+    const ready = o.sentinelConfig !== undefined ? '+monitor master' : 'Ready to accept connections'
     const proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
     child = proc
     let out = ''
@@ -67,7 +75,7 @@ export async function startRedisServer (o: RedisServerOptions): Promise<RedisSer
       proc.on('error', err => { clearTimeout(timer); reject(err) })
       proc.stdout?.on('data', (chunk: Buffer) => {
         out += chunk.toString()
-        if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve() }
+        if (out.includes(ready)) { clearTimeout(timer); resolve() }
       })
       proc.once('exit', code => { clearTimeout(timer); reject(new Error(`redis-server exited (${code}):\n${out}`)) })
     })

@@ -20,7 +20,7 @@ const tags = ['dlq']
 const who = (request: FastifyRequest) => `admin from ${request.ip}`
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const dlq = createDlq({ redis: app.redis, keys: app.queue.keys, ttlMs: config.MESSAGE_TTL * 1000 })
+  const dlq = createDlq({ redis: app.redis, keys: app.queue.keys, ttlMs: config.MESSAGE_TTL * 1000, replicas: app.queue.replicas })
   const notFound = (id: string) => ({ error: 'Not Found', message: `no message ${id} in the dead-letter queue` })
 
   app.get('/api/telegram/queue/dlq', {

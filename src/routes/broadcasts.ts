@@ -22,7 +22,7 @@ import { listBroadcasts } from '../broadcasts/list.ts'
 const BROADCAST_BODY_LIMIT = 8 * 1024 * 1024
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const deps: BroadcastDeps = { redis: app.redis, keys: app.queue.keys, producer: app.queue.producer, retentionMs: app.queue.retentionMs }
+  const deps: BroadcastDeps = { redis: app.redis, keys: app.queue.keys, producer: app.queue.bulkProducer, replicas: app.queue.replicas, retentionMs: app.queue.retentionMs }
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema }
   const notFound = (id: string) => ({ error: 'Not Found', message: `no broadcast ${id} (unknown, or older than MESSAGE_LOG_RETENTION)` })
 

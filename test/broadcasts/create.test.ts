@@ -16,7 +16,7 @@ t.test('expires_at passing while a broadcast is queued', async t => {
   const n = CHUNK * 2 + 7
   const recipients = parseRecipients(Array.from({ length: n }, (_, i) => 800_000 + i), { template: false })
   const content = broadcastContent({ recipients: [], text: 'closing soon' }, app.templates)
-  const accepted = await createBroadcast({ redis: app.redis, keys: app.queue.keys, producer: app.queue.producer, retentionMs: app.queue.retentionMs }, {
+  const accepted = await createBroadcast({ redis: app.redis, keys: app.queue.keys, producer: app.queue.bulkProducer, replicas: app.queue.replicas, retentionMs: app.queue.retentionMs }, {
     content,
     recipients,
     priority: 'low',
