@@ -106,6 +106,9 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
     // Without an idempotency key the client cannot resume: take back what was
     // queued so that its retry does not send twice (best effort: Redis may be down).
     if (plan.idempotencyKey === undefined) await rollback(d, id).catch(() => undefined)
+    // with one, this request is over: its retry may resume at once (a 503 from
+    // the replica wait leaves Redis up, and the lock would answer it 409)
+    else await redis.del(keys.broadcastLock(id)).catch(() => undefined)
     throw err
   }
 }
