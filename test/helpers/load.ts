@@ -10,6 +10,8 @@ export interface SteadyLoad {
   ackTimes: number[]
   /** answers other than 202 (503s) and failed requests, each retried */
   refused (): number
+  /** the body of the last answer that was not a 202 (what a stuck run is stuck on) */
+  lastRefusal (): unknown
   /** messages started so far */
   started (): number
   /** resolves when every message was answered 202 (or gave up after retryForMs) */
@@ -20,6 +22,7 @@ export function steadyLoad (relay: Relay, o: { total: number, perSecond: number,
   const acked = new Map<string, string>()
   const ackTimes: number[] = []
   let refused = 0
+  let lastRefusal: unknown
   let started = 0
   const t0 = Date.now()
   async function one (i: number): Promise<void> {
@@ -30,8 +33,10 @@ export function steadyLoad (relay: Relay, o: { total: number, perSecond: number,
         const res = await relay.send({ chat_id: 7000 + (i % (o.chats ?? 50)), text, idempotency_key: `${o.prefix}-${i}` })
         if (res.status === 202) { acked.set(text, res.body.id); ackTimes.push(Date.now()); return }
         if (res.status !== 503) throw new Error(`unexpected ${res.status} ${JSON.stringify(res.body)}`)
+        lastRefusal = res.body
       } catch (err) {
         if ((err as Error).message.startsWith('unexpected')) throw err
+        lastRefusal = (err as Error).message
       }
       refused++
       await new Promise(resolve => setTimeout(resolve, 50))
@@ -47,5 +52,5 @@ export function steadyLoad (relay: Relay, o: { total: number, perSecond: number,
     }
     await Promise.all(all)
   })()
-  return { acked, ackTimes, refused: () => refused, started: () => started, done }
+  return { acked, ackTimes, refused: () => refused, lastRefusal: () => lastRefusal, started: () => started, done }
 }

@@ -8,6 +8,7 @@ import type { Test } from 'tap'
 import { freePort, type RedisServer } from '../../src/redis/server-process.ts'
 import { redisClient, redisServer } from './redis.ts'
 import { waitFor } from './wait.ts'
+import { delayedLink, type Link } from './link.ts'
 
 export const SENTINEL_NAME = 'relay-primary'
 
@@ -19,6 +20,8 @@ export interface SentinelSetup {
   env: Record<string, string>
   /** the port the Sentinels name as primary now */
   primaryPort (): Promise<number>
+  /** kill -9 of the primary; its replication links drop what is still on the way */
+  killPrimary (): Promise<void>
   /** resolves once the Sentinels name another primary than `port` and it accepts writes */
   failedOver (port: number, timeoutMs?: number): Promise<number>
 }
@@ -31,11 +34,20 @@ async function linked (t: Test, primary: RedisServer, replicas: number): Promise
   }, `${replicas} replicas online`, 30_000, 100)
 }
 
-export async function sentinelTopology (t: Test, o: { replicas?: number, downAfterMs?: number } = {}): Promise<SentinelSetup> {
+/** `linkDelayMs`: the replicas replicate over a link with this latency (test/helpers/link.ts) */
+export async function sentinelTopology (t: Test, o: { replicas?: number, downAfterMs?: number, linkDelayMs?: number } = {}): Promise<SentinelSetup> {
   const primary = await redisServer(t)
   const replicas: RedisServer[] = []
+  const links: Link[] = []
   for (let i = 0; i < (o.replicas ?? 1); i++) {
-    replicas.push(await redisServer(t, { args: ['--replicaof', '127.0.0.1', String(primary.port)] }))
+    let port = primary.port
+    if (o.linkDelayMs !== undefined) {
+      const link = await delayedLink(primary.port, o.linkDelayMs)
+      t.teardown(() => link.cut())
+      links.push(link)
+      port = link.port
+    }
+    replicas.push(await redisServer(t, { args: ['--replicaof', '127.0.0.1', String(port)] }))
   }
   await linked(t, primary, replicas.length)
 
@@ -78,6 +90,10 @@ export async function sentinelTopology (t: Test, o: { replicas?: number, downAft
     sentinels,
     env: { REDIS_SENTINELS: sentinels.map(s => `127.0.0.1:${s.port}`).join(','), REDIS_SENTINEL_NAME: SENTINEL_NAME },
     primaryPort,
+    async killPrimary () {
+      for (const link of links) link.cut()
+      await primary.kill('SIGKILL')
+    },
     async failedOver (port, timeoutMs = 30_000) {
       let now = port
       await waitFor(async () => {

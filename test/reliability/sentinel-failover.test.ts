@@ -1,11 +1,13 @@
 // kill -9 of the Redis primary under load, never restarted: Sentinel promotes
 // a replica and tg-relay follows it by itself. With REDIS_MIN_REPLICAS_ACK=1
 // every message answered 202 was on a replica before the answer, so none is
-// lost. Two replicas: after the promotion the new primary still has one, so
-// the service accepts again (with one replica, nothing could be confirmed
-// until an operator attached another; test/redis/replication.test.ts shows
-// that 503). SOAK=1 runs the same with REDIS_MIN_REPLICAS_ACK=0 and reports
-// what a failover loses without the wait.
+// lost. The replicas replicate over a link with 20 ms of latency that dies
+// with the primary (test/helpers/link.ts), as when its machine fails. Two
+// replicas: after the promotion the new primary still has one, so the service
+// accepts again (with one replica, nothing could be confirmed until an
+// operator attached another; test/redis/replication.test.ts shows that 503).
+// SOAK=1 runs the same with REDIS_MIN_REPLICAS_ACK=0 and reports what a
+// failover loses without the wait.
 import t, { type Test } from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { sentinelTopology } from '../helpers/sentinel.ts'
@@ -14,9 +16,11 @@ import { waitFor } from '../helpers/wait.ts'
 
 const TOTAL = 3000
 const RATE = 100
+/** replication over a link with this one-way latency, as between two machines */
+const LINK_DELAY_MS = 20
 
 async function failover (t: Test, minReplicas: number): Promise<{ lost: string[] }> {
-  const topo = await sentinelTopology(t, { replicas: 2 })
+  const topo = await sentinelTopology(t, { replicas: 2, linkDelayMs: LINK_DELAY_MS })
   const relay = await startRelay(t, {
     redis: topo.primary,
     // generous attempts and timeout: on a starved 2-core box a slow send must not look like a lost one
@@ -27,10 +31,14 @@ async function failover (t: Test, minReplicas: number): Promise<{ lost: string[]
   await waitFor(() => load.started() >= TOTAL * 0.4, '40% of the messages sent', 60_000)
   const killedAt = Date.now()
   const ackedBefore = load.acked.size
-  await topo.primary.kill('SIGKILL')
+  await topo.killPrimary()
   const promoted = await topo.failedOver(topo.primary.port)
   const promotedAt = Date.now()
-  await waitFor(() => load.ackTimes.some(at => at > promotedAt), 'a 202 after the promotion, without a restart', 30_000)
+  await waitFor(() => load.ackTimes.some(at => at > promotedAt), 'a 202 after the promotion, without a restart', 30_000).catch(async err => {
+    const server = topo.replicas.find(r => r.port === promoted)
+    t.comment('stuck on', JSON.stringify(load.lastRefusal()), server ? await relay.app.redis.info('replication').catch(e => String(e)) : '')
+    throw err
+  })
   const firstAfter = load.ackTimes.find(at => at > killedAt) ?? 0
   await load.done
   const acked = [...load.acked.keys()]
@@ -40,7 +48,7 @@ async function failover (t: Test, minReplicas: number): Promise<{ lost: string[]
   const lost = lostNow()
   const texts = emulator.messages.map(m => m.text)
   t.comment(`Sentinel failover, REDIS_MIN_REPLICAS_ACK=${minReplicas}: ${TOTAL} sent at ${RATE}/s, acknowledged ${acked.length} (${ackedBefore} before the kill), ` +
-    `lost ${lost.length}, duplicates ${texts.length - new Set(texts).size}, 503s/failed requests retried ${load.refused()}, ` +
+    `lost ${lost.length} (replication link ${LINK_DELAY_MS} ms one way), duplicates ${texts.length - new Set(texts).size}, 503s/failed requests retried ${load.refused()}, ` +
     `primary ${topo.primary.port} → ${promoted} promoted ${promotedAt - killedAt} ms after the kill, first 202 after the kill at +${firstAfter - killedAt} ms`)
   t.equal(acked.length, TOTAL, 'every message was acknowledged in the end (the client retried its 503s)')
   return { lost }
