@@ -81,8 +81,19 @@ export async function connectRedis (o: RedisConnectOptions): Promise<RedisClient
     down = false
   })
   await (redis as Redis | Cluster).connect()
+  // ioredis gives up for good ('end') when Sentinel's failover detector cuts
+  // a reconnect that is still asking the Sentinels ("Connection is closed"):
+  // a +switch-master arriving while the dead primary is being retried, which
+  // is just when it matters. Nothing but closeRedis may end a connection.
+  redis.on('end', () => {
+    if (closing.has(redis)) return
+    o.log?.warn({ conn: o.name }, 'redis connection ended by the client library; connecting again')
+    setTimeout(() => { if (!closing.has(redis)) (redis as Redis | Cluster).connect().catch(() => undefined) }, 200).unref()
+  })
   return redis
 }
+
+const closing = new WeakSet<RedisClient>()
 
 /** The servers a startup check has to ask: every primary of a Cluster, else the one server. */
 export function primaries (redis: RedisClient): RedisClient[] {
@@ -95,6 +106,7 @@ export function primaries (redis: RedisClient): RedisClient[] {
  * after it cuts both, or they retry forever.
  */
 export async function closeRedis (redis: RedisClient): Promise<void> {
+  closing.add(redis)
   await redis.quit().catch(() => undefined)
   redis.disconnect()
 }
