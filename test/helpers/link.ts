@@ -1,5 +1,6 @@
 // A replication link with latency: a TCP proxy on a free port that delivers
-// what the primary sends after `delayMs`, like a link between two machines.
+// what the primary sends after `delayMs` (the replica's acks go straight
+// back), like a slow link between two machines.
 // cut() drops the link with whatever is still on the way — what happens to
 // those bytes when the primary's machine dies (on one machine, a killed
 // process's socket would still deliver them, and nothing would ever be lost).
@@ -22,7 +23,7 @@ export async function delayedLink (targetPort: number, delayMs: number): Promise
   const server = createServer(client => {
     const upstream = connect(targetPort, '127.0.0.1')
     for (const s of [client, upstream]) { sockets.add(s); s.on('error', () => undefined); s.on('close', () => sockets.delete(s)) }
-    client.on('data', chunk => later(() => upstream.write(chunk)))
+    client.on('data', chunk => upstream.write(chunk))
     upstream.on('data', chunk => later(() => client.write(chunk)))
     client.on('close', () => upstream.destroy())
     upstream.on('close', () => later(() => client.destroy()))

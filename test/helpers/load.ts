@@ -18,7 +18,8 @@ export interface SteadyLoad {
   done: Promise<void>
 }
 
-export function steadyLoad (relay: Relay, o: { total: number, perSecond: number, prefix: string, chats?: number, retryForMs?: number }): SteadyLoad {
+/** `scheduleMs`: each message is a scheduled send, due that long after it is first sent */
+export function steadyLoad (relay: Relay, o: { total: number, perSecond: number, prefix: string, chats?: number, retryForMs?: number, scheduleMs?: number }): SteadyLoad {
   const acked = new Map<string, string>()
   const ackTimes: number[] = []
   let refused = 0
@@ -28,9 +29,10 @@ export function steadyLoad (relay: Relay, o: { total: number, perSecond: number,
   async function one (i: number): Promise<void> {
     const text = `${o.prefix}${i}`
     const deadline = Date.now() + (o.retryForMs ?? 60_000)
+    const schedule = o.scheduleMs === undefined ? {} : { send_at: new Date(Date.now() + o.scheduleMs).toISOString() }
     while (Date.now() < deadline) {
       try {
-        const res = await relay.send({ chat_id: 7000 + (i % (o.chats ?? 50)), text, idempotency_key: `${o.prefix}-${i}` })
+        const res = await relay.send({ chat_id: 7000 + (i % (o.chats ?? 50)), text, idempotency_key: `${o.prefix}-${i}`, ...schedule })
         if (res.status === 202) { acked.set(text, res.body.id); ackTimes.push(Date.now()); return }
         if (res.status !== 503) throw new Error(`unexpected ${res.status} ${JSON.stringify(res.body)}`)
         lastRefusal = res.body
