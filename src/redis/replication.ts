@@ -5,6 +5,7 @@
 // It goes out in a pipeline with a read of `anchor` (a key in tg-relay's hash
 // slot): on a Cluster that routes it to the master — and the very connection —
 // that took the writes, on a single server it is one round trip all the same.
+// Concurrent callers share WAITs (see shared() below).
 import { QueueUnavailableError } from '../queue/errors.ts'
 import type { RedisClient } from './client.ts'
 
@@ -28,16 +29,41 @@ export class ReplicasMissingError extends Error {
 
 export function createReplicaAck (redis: RedisClient, o: { minReplicas: number, timeoutMs: number, anchor: string }): ReplicaAck {
   const { minReplicas, timeoutMs, anchor } = o
+
+  async function send (): Promise<number> {
+    const replies = await redis.pipeline().exists(anchor).wait(minReplicas, timeoutMs).exec() ?? []
+    const [err, value] = replies[1] ?? [new Error('no reply to WAIT'), 0]
+    if (err) throw err
+    return Number(value)
+  }
+
+  // Group commit: a blocked WAIT holds up everything behind it on the
+  // connection, so one WAIT per request would cap the API at one request per
+  // replica round trip. At most one WAIT is in flight; whoever arrives
+  // meanwhile (their write may have come after it) shares the next one, sent
+  // when it returns, which covers all of their writes at once.
+  let inFlight: Promise<number> | undefined
+  let next: Promise<number> | undefined
+  function start (): Promise<number> {
+    const p = send()
+    inFlight = p
+    const clear = () => { if (inFlight === p) inFlight = undefined }
+    p.then(clear, clear)
+    return p
+  }
+  function shared (): Promise<number> {
+    if (inFlight === undefined) return start()
+    next ??= inFlight.then(() => undefined, () => undefined).then(() => { next = undefined; return start() })
+    return next
+  }
+
   return {
     minReplicas,
     async confirm () {
       if (minReplicas === 0) return
       let acked: number
       try {
-        const replies = await redis.pipeline().exists(anchor).wait(minReplicas, timeoutMs).exec() ?? []
-        const [err, value] = replies[1] ?? [new Error('no reply to WAIT'), 0]
-        if (err) throw err
-        acked = Number(value)
+        acked = await shared()
       } catch (err) {
         throw new QueueUnavailableError(err)
       }

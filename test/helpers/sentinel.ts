@@ -59,7 +59,9 @@ export async function sentinelTopology (t: Test, o: { replicas?: number, downAft
     writeFileSync(file, [
       `sentinel monitor ${SENTINEL_NAME} 127.0.0.1 ${primary.port} 2`,
       `sentinel down-after-milliseconds ${SENTINEL_NAME} ${o.downAfterMs ?? 1000}`,
-      `sentinel failover-timeout ${SENTINEL_NAME} 3000`,
+      // also how long before Sentinel "fixes" a replica that names another
+      // master than the one it monitors, as those behind a delayed link do
+      `sentinel failover-timeout ${SENTINEL_NAME} ${o.linkDelayMs === undefined ? 3000 : 120_000}`,
       `sentinel parallel-syncs ${SENTINEL_NAME} 1`,
       ''
     ].join('\n'))
