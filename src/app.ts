@@ -11,6 +11,7 @@ import docs from './plugins/docs.ts'
 import redis from './plugins/redis.ts'
 import { redisTopology } from './redis/topology.ts'
 import queue from './plugins/queue.ts'
+import metrics from './plugins/metrics.ts'
 import telegram, { type TelegramTarget } from './plugins/telegram.ts'
 import auth from './plugins/auth.ts'
 import worker from './plugins/worker.ts'
@@ -72,6 +73,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   if (topology === undefined) throw new Error('no Redis: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES')
   await app.register(redis, { topology, minReplicas: c.REDIS_MIN_REPLICAS_ACK })
   await app.register(queue, { config: c })
+  await app.register(metrics)
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
   if (c.ROLE !== 'api') await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { createBotApi, type BotApi } from '../telegram/client.ts'
 import { createBreaker, type Breaker } from '../telegram/breaker.ts'
+import { timedBotApi } from '../telegram/timed-api.ts'
 import type { Config } from '../config.ts'
 
 declare module 'fastify' {
@@ -14,12 +15,13 @@ export interface TelegramTarget { apiUrl: string, token: string }
 
 export default fp(async function telegramPlugin (app: FastifyInstance, opts: { config: Config, target: TelegramTarget }) {
   const c = opts.config
-  const api = createBotApi({
+  const histogram = app.histograms.botApi
+  const api = timedBotApi(createBotApi({
     baseUrl: opts.target.apiUrl,
     token: opts.target.token,
     timeoutMs: c.TELEGRAM_API_TIMEOUT * 1000,
     connections: c.TELEGRAM_CONNECTION_POOL_SIZE
-  })
+  }), (seconds, method, outcome) => histogram.observe(seconds, method, outcome))
   const breaker = createBreaker(api, {
     resetMs: c.BREAKER_RESET_MS,
     errorPercent: c.BREAKER_ERROR_PERCENT,
@@ -31,4 +33,4 @@ export default fp(async function telegramPlugin (app: FastifyInstance, opts: { c
     breaker.shutdown()
     await api.close()
   })
-}, { name: 'telegram' })
+}, { name: 'telegram', dependencies: ['metrics'] })

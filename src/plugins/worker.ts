@@ -47,7 +47,8 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
       chatIntervalMs: c.TELEGRAM_CHAT_RATE_INTERVAL,
       groupIntervalMs: Math.ceil(60_000 / c.TELEGRAM_GROUP_RATE_PER_MINUTE)
     },
-    guarantee: c.DELIVERY_GUARANTEE
+    guarantee: c.DELIVERY_GUARANTEE,
+    onDelivered: latencyMs => app.histograms.delivery.observe(latencyMs / 1000)
   })
   app.decorate('worker', worker)
   app.addHook('onReady', async () => { worker.start() })

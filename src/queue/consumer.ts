@@ -43,6 +43,8 @@ export interface WorkerOptions {
    * network errors as they are. The breaker is Telegram's only.
    */
   transports?: ReadonlyMap<string, Transport>
+  /** told the enqueue (or send_at) to delivery time of each delivered message: an in-memory observation, no Redis call */
+  onDelivered?: (latencyMs: number) => void
 }
 
 export type Transport = (params: Record<string, unknown>) => Promise<unknown>
@@ -117,9 +119,11 @@ export function createWorker (o: WorkerOptions): Worker {
 
   async function deliver (job: Job): Promise<void> {
     let call: BotCall | undefined
+    let last = false
     try {
       const calls = JSON.parse(job.payload) as BotCall[]
       call = Array.isArray(calls) ? calls[job.part] : undefined
+      last = Array.isArray(calls) && job.part === calls.length - 1
     } catch { /* handled below */ }
     if (!call || typeof call.method !== 'string' || typeof call.params !== 'object') {
       return await dead(job, 'poison: the stored payload is not a valid Bot API call', { spend: false })
@@ -142,6 +146,7 @@ export function createWorker (o: WorkerOptions): Worker {
       return outcomes.settle(job, onFailure(job, err, o.transports?.has(call.method) ?? false))
     }
     delivered++
+    if (last && o.onDelivered !== undefined) o.onDelivered(Date.now() - job.queuedAt)
     const messageId = (result as { message_id?: number } | null)?.message_id
     outcomes.settle(job, outcomes.ack(job, messageId === undefined ? '0' : String(messageId)))
   }

@@ -45,6 +45,14 @@ export interface QueueKeys {
   operation: (ref: string) => string
   /** bytes of an uploaded file, kept until its message is delivered or expires */
   file: (id: string) => string
+  /** a histogram's bucket counts, all processes (src/monitor/histograms.ts) */
+  histogram: (name: string) => string
+  /** the last hour of per-minute samples (list, newest first) and the per-step claim that one process takes a sample */
+  history: string
+  historyStep: (step: number) => string
+  /** admin-chat alerts: since when each condition holds (hash), and the once-per-interval mark of each */
+  alertSince: string
+  alertSent: (kind: string) => string
 }
 
 export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'): QueueKeys {
@@ -80,7 +88,12 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     broadcastLock: id => `${base}bc:${id}:lock`,
     broadcastIdem: key => `${base}bc-idem:${key}`,
     operation: ref => `${base}op:${ref}`,
-    file: id => `${base}f:${id}`
+    file: id => `${base}f:${id}`,
+    histogram: name => `${base}hist:${name}`,
+    history: `${base}history`,
+    historyStep: step => `${base}history:${step}`,
+    alertSince: `${base}alert:since`,
+    alertSent: kind => `${base}alert:${kind}`
   }
 }
 

@@ -4,7 +4,7 @@
 // Workers whose heartbeat is older than 3 × HEARTBEAT_MS are reported as gone
 // and removed from the workers hash.
 import type { RedisClient } from '../redis/client.ts'
-import { PRIORITIES, type QueueKeys } from './keys.ts'
+import { PRIORITIES, type Priority, type QueueKeys } from './keys.ts'
 import { HEARTBEAT_MS } from './consumer.ts'
 import { guardRedis } from './errors.ts'
 import { execPipeline } from './pipeline.ts'
@@ -64,6 +64,26 @@ function toWorker (field: string, json: string): WorkerInfo | undefined {
   }
 }
 
+/**
+ * How long the message at the head of each priority list has waited: since
+ * its last (re)queue, its send_at or its creation, as ack.lua measures
+ * latency. The head is the oldest in its list; messages parked behind their
+ * chat (waiting_chats) are not in the lists.
+ */
+async function oldestWaiting (redis: RedisClient, keys: QueueKeys, heads: Array<string | null>, now: number): Promise<Record<Priority, number>> {
+  const oldest = { critical: 0, high: 0, normal: 0, low: 0 }
+  const present = PRIORITIES.filter((_, i) => typeof heads[i] === 'string')
+  if (present.length === 0) return oldest
+  const p = redis.pipeline()
+  for (const pr of present) p.hmget(keys.msg(heads[PRIORITIES.indexOf(pr)] as string), 'q', 'sa', 't')
+  const rows = await guardRedis(() => execPipeline(p)) as Array<Array<string | null>>
+  present.forEach((pr, i) => {
+    const since = Number(rows[i]?.find(v => v !== null) ?? now)
+    oldest[pr] = Number.isFinite(since) ? Math.max(0, (now - since) / 1000) : 0
+  })
+  return oldest
+}
+
 export interface Metrics {
   snapshot (): Promise<QueueMetrics>
 }
@@ -78,6 +98,7 @@ export function createMetrics ({ redis, keys, rate, localBreaker }: MetricsOptio
       p.lrange(keys.latency, 0, 1023)
       p.get(keys.rate).pttl(keys.pause).exists(keys.paused)
       p.hgetall(keys.workers)
+      for (const q of keys.queues) p.lindex(q, 0)
       const replies = await guardRedis(() => execPipeline(p))
       const value = (i: number) => replies[i]
       const num = (i: number) => Number(value(i) ?? 0)
@@ -100,6 +121,7 @@ export function createMetrics ({ redis, keys, rate, localBreaker }: MetricsOptio
         else gone.push(field)
       }
       if (gone.length > 0) await redis.hdel(keys.workers, ...gone).catch(() => undefined)
+      const oldest = await oldestWaiting(redis, keys, replies.slice(14, 18) as Array<string | null>, now)
       live.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id))
 
       return {
@@ -109,6 +131,7 @@ export function createMetrics ({ redis, keys, rate, localBreaker }: MetricsOptio
         in_flight: num(5),
         waiting_chats: num(6),
         dlq: num(7),
+        oldest_waiting_s: oldest,
         counters,
         success_rate: outcomes === 0 ? null : counters.sent / outcomes,
         latency_ms: {

@@ -35,6 +35,12 @@ export const QueueMetricsSchema = Type.Object({
   in_flight: Count('claimed, being sent'),
   waiting_chats: Count('chats with messages parked behind an earlier one or the chat rate limit'),
   dlq: Count('dead-letter queue size'),
+  oldest_waiting_s: Type.Object({
+    critical: Type.Number({ minimum: 0 }),
+    high: Type.Number({ minimum: 0 }),
+    normal: Type.Number({ minimum: 0 }),
+    low: Type.Number({ minimum: 0 })
+  }, { description: 'seconds the oldest message in each priority list has waited (0: empty)' }),
   counters: Type.Object(Object.fromEntries(COUNTER_NAMES.map(n => [n, Count(`${n} since the stats began (all workers)`)])) as Record<CounterName, ReturnType<typeof Count>>),
   success_rate: Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description: 'sent / (sent + failed + dead + expired); null before any outcome' }),
   latency_ms: Type.Object({
@@ -69,6 +75,7 @@ export const QueueMetricsSchema = Type.Object({
     in_flight: 5,
     waiting_chats: 1,
     dlq: 2,
+    oldest_waiting_s: { critical: 0, high: 0.4, normal: 2.1, low: 0 },
     counters: { queued: 1042, sent: 1019, retried: 12, failed: 0, dead: 2, expired: 0, cancelled: 1, uncertain: 0, rate_limited: 0, migrated: 0, requeued: 0 },
     success_rate: 0.998,
     latency_ms: { samples: 1019, p50: 4, p90: 9, p99: 31 },

@@ -18,7 +18,7 @@ function parsePrometheus (text: string): Map<string, number> {
       if (meta[1] === 'TYPE') types.set(meta[2] as string, meta[3] as string)
       continue
     }
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|[+-]Inf)$/.exec(line)
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})?) (-?[0-9.e+-]+|NaN|Nan|[+-]Inf)$/.exec(line)
     if (!m) throw new Error(`not Prometheus text: ${JSON.stringify(line)}`)
     samples.set(m[1] as string, Number(m[2]))
   }
@@ -97,7 +97,19 @@ t.test('metrics and status', async t => {
     t.equal(samples.get('tg_relay_admin_paused'), 0)
     t.equal(samples.get('tg_relay_workers'), 1)
     t.equal(samples.get('tg_relay_breaker_state{process="api",state="closed"}'), 1)
-    t.ok((samples.get('tg_relay_delivery_latency_seconds{quantile="0.99"}') ?? -1) >= 0)
+    t.ok((samples.get('tg_relay_delivery_latency_recent_seconds{quantile="0.99"}') ?? -1) >= 0)
+    t.equal(samples.get('tg_relay_redis_up'), 1)
+    t.equal(samples.get('tg_relay_oldest_waiting_seconds{priority="normal"}'), 0, 'nothing waiting')
+    // histograms: flushed to Redis once a second, then every delivery and every sendMessage is counted
+    await waitFor(async () => parsePrometheus((await admin('GET', '/metrics')).body).get('tg_relay_delivery_latency_seconds_count') === emulator.received().length, 'every delivery in the latency histogram')
+    const later = parsePrometheus((await admin('GET', '/metrics')).body)
+    t.equal(later.get('tg_relay_delivery_latency_seconds_bucket{le="+Inf"}'), emulator.received().length)
+    t.ok((later.get('tg_relay_delivery_latency_seconds_bucket{le="0.005"}') ?? -1) <= (later.get('tg_relay_delivery_latency_seconds_bucket{le="10"}') ?? -1), 'buckets are cumulative')
+    const ok = later.get('tg_relay_bot_api_request_duration_seconds_count{method="sendMessage",outcome="ok"}')
+    const refused = later.get('tg_relay_bot_api_request_duration_seconds_count{method="sendMessage",outcome="client_error"}')
+    t.equal(ok, emulator.received().length, 'every accepted sendMessage request timed')
+    t.equal(refused, 2, 'the two dead letters were 4xx')
+    t.match(res.body, /# TYPE tg_relay_bot_api_request_duration_seconds histogram/)
     t.match(res.body, /# TYPE tg_relay_messages_total counter/)
     t.match(res.body, /# TYPE tg_relay_queue_depth gauge/)
     t.ok(samples.has('tg_relay_api_process_cpu_user_seconds_total'), 'process metrics of this API process')
@@ -129,6 +141,21 @@ t.test('metrics and status', async t => {
     t.match(res.body, { bot: { id: Number }, webhook: null, webhook_error: String, redis: { ok: true } })
   })
 
+  t.test('the oldest waiting message is timed per priority', async t => {
+    await admin('POST', '/api/telegram/worker/stop')
+    t.teardown(() => admin('POST', '/api/telegram/worker/start'))
+    const sent = await relay.send({ chat_id: 3300, text: 'waits', priority: 'low' })
+    // as if it had been queued 400 s ago
+    await redis.hset(keys.msg(sent.body.id), 't', String(Date.now() - 400_000))
+    const m = (await admin('GET', '/api/telegram/queue/metrics')).body
+    t.ok(m.oldest_waiting_s.low >= 400 && m.oldest_waiting_s.low < 460, `low waited ${m.oldest_waiting_s.low} s`)
+    t.equal(m.oldest_waiting_s.critical, 0)
+    const samples = parsePrometheus((await admin('GET', '/metrics')).body)
+    t.ok((samples.get('tg_relay_oldest_waiting_seconds{priority="low"}') ?? 0) >= 400)
+    await admin('POST', '/api/telegram/worker/start')
+    await waitFor(async () => (await admin('GET', '/api/telegram/queue/metrics')).body.oldest_waiting_s.low === 0, 'delivered, nothing waits')
+  })
+
   t.test('Redis down: status says so, metrics are 503', async t => {
     const names = async () => new Set([...(await redis.client('LIST') as string).matchAll(/ name=(tg-relay:\S+)/g)].map(m => m[1]))
     const before = await names()
@@ -139,6 +166,12 @@ t.test('metrics and status', async t => {
     const m = await admin('GET', '/api/telegram/queue/metrics')
     t.equal(m.status, 503, JSON.stringify(m.body))
     t.ok(m.headers['retry-after'])
+    const scrape = await admin('GET', '/metrics')
+    t.equal(scrape.status, 200, '/metrics still answers, for the Redis alert')
+    const down = parsePrometheus(scrape.body)
+    t.equal(down.get('tg_relay_redis_up'), 0)
+    t.notOk(down.has('tg_relay_dlq_size'), 'no stale queue values')
+    t.ok(down.has('tg_relay_api_process_cpu_user_seconds_total'))
     // back up, and every connection of the app reconnected before it closes
     await relay.redis.restart()
     await waitFor(async () => {
