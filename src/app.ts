@@ -17,6 +17,7 @@ import auth from './plugins/auth.ts'
 import worker from './plugins/worker.ts'
 import templates from './plugins/templates.ts'
 import bot from './plugins/bot.ts'
+import monitor from './plugins/monitor.ts'
 import sendRoutes from './routes/send.ts'
 import messageRoutes from './routes/messages.ts'
 import healthRoutes from './routes/health.ts'
@@ -24,6 +25,7 @@ import adminStatusRoutes from './routes/admin-status.ts'
 import adminMetricsRoutes from './routes/admin-metrics.ts'
 import adminDlqRoutes from './routes/admin-dlq.ts'
 import adminWorkerRoutes from './routes/admin-worker.ts'
+import adminHistoryRoutes from './routes/admin-history.ts'
 import dashboardRoutes from './routes/dashboard.ts'
 import templateRoutes from './routes/templates.ts'
 import broadcastRoutes from './routes/broadcasts.ts'
@@ -77,6 +79,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
   if (c.ROLE !== 'api') await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
+  await app.register(monitor, { config: c })
 
   await app.register(healthRoutes)
   if (c.ROLE !== 'worker') {
@@ -87,6 +90,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(adminMetricsRoutes, { config: c })
     await app.register(adminDlqRoutes, { config: c })
     await app.register(adminWorkerRoutes)
+    await app.register(adminHistoryRoutes)
     await app.register(dashboardRoutes)
     await app.register(templateRoutes, { config: c })
     await app.register(broadcastRoutes, { config: c })

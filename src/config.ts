@@ -39,7 +39,12 @@ export const EnvSchema = Type.Object({
   TELEGRAM_CHAT_ID: Str('default admin chat for booking notifications (integer or @channel)', { pattern: '^(-?\\d+|@[A-Za-z0-9_]{4,})$' }),
   TELEGRAM_WEBHOOK_URL: Str('public webhook URL', { pattern: '^https?://' }),
   TELEGRAM_WEBHOOK_SECRET: Str('secret_token for the webhook (1-256 of A-Z a-z 0-9 _ -)', { pattern: '^[A-Za-z0-9_-]{1,256}$' }),
-  TELEGRAM_ADMIN_CHAT_IDS: Type.String({ default: '', pattern: '^(-?\\d+(,-?\\d+)*)?$', description: 'comma-separated chat ids allowed to use /status' }),
+  TELEGRAM_ADMIN_CHAT_IDS: Type.String({ default: '', pattern: '^(-?\\d+(,-?\\d+)*)?$', description: 'comma-separated chat ids allowed to use /status (and sent ADMIN_ALERTS)' }),
+  ADMIN_ALERTS: Bool(false, 'send alerts (DLQ, breaker, 429 pause, no worker) to TELEGRAM_ADMIN_CHAT_IDS'),
+  ALERT_DLQ_THRESHOLD: Int(0, 'alert when the dead-letter queue holds more than this many messages'),
+  ALERT_AFTER: Int(60, 'seconds the breaker is open, the bot paused by a 429 or no worker alive before an alert', 1),
+  ALERT_INTERVAL: Int(3600, 'seconds; each alert at most once per interval for the whole deployment', 1),
+  METRICS_HISTORY_STEP: Int(60, 'seconds between the samples behind the dashboard charts (the last hour, at most 360 samples)', 1, 3600),
   BOT_UPDATE_RATE_PER_MINUTE: Int(10, 'updates per user per minute before the bot stops answering', 1),
   BOOKING_EVENTS_URL: Str('where booking button presses are POSTed (HMAC-signed)', { pattern: '^https?://' }),
   BOOKING_EVENTS_SECRET: Str('HMAC-SHA256 key for BOOKING_EVENTS_URL (default: ADMIN_TOKEN)', { minLength: 16 }),
@@ -117,6 +122,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   const redisUrl = parsed.REDIS_URL ?? redisUrlFromParts(parsed)
   if (parsed.REDIS_SENTINELS !== undefined && parsed.REDIS_CLUSTER_NODES !== undefined) {
     throw new ConfigError('invalid REDIS_SENTINELS with REDIS_CLUSTER_NODES: expected one of them (Sentinel or Cluster), not both')
+  }
+  if (parsed.ADMIN_ALERTS && parsed.TELEGRAM_ADMIN_CHAT_IDS === '') {
+    throw new ConfigError('invalid ADMIN_ALERTS=true: expected TELEGRAM_ADMIN_CHAT_IDS to name the chats the alerts go to')
   }
   return {
     ...parsed,

@@ -11,7 +11,8 @@ export const BOT_STRING_KEYS = [
   'bot.start', 'bot.help', 'bot.help_admin', 'bot.unknown', 'bot.status_denied', 'bot.status', 'bot.status_paused',
   'bot.breaker.closed', 'bot.breaker.open', 'bot.breaker.half-open', 'bot.rate_limited', 'bot.button_expired',
   'bot.booking.confirmed', 'bot.booking.cancelled', 'bot.booking.already_confirmed', 'bot.booking.already_cancelled',
-  'bot.booking.confirmed_by', 'bot.booking.cancelled_by'
+  'bot.booking.confirmed_by', 'bot.booking.cancelled_by',
+  'bot.alert.dlq', 'bot.alert.breaker', 'bot.alert.paused', 'bot.alert.no_worker'
 ] as const
 export type BotStringKey = typeof BOT_STRING_KEYS[number]
 
