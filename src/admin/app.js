@@ -2,6 +2,8 @@
 // from the internet. Everything shown comes from the admin API with the token
 // kept in sessionStorage. Data is only ever put on the page as text
 // (textContent, text nodes): message texts and errors are user input.
+// The other views (log, broadcasts, chats, charts) are in views.js.
+/* global startViews, wireViews */
 'use strict'
 
 const TOKEN_KEY = 'tg-relay.admin-token'
@@ -106,6 +108,7 @@ function start () {
   refreshDlq()
   timers.push(setInterval(refreshMetrics, METRICS_EVERY_MS))
   timers.push(setInterval(refreshStatus, STATUS_EVERY_MS))
+  startViews()
 }
 
 // ---- metrics -------------------------------------------------------------
@@ -315,9 +318,9 @@ async function togglePause () {
   toast(paused ? 'Delivery resumed.' : 'Delivery paused on every worker; sends in flight finish.')
 }
 
-async function lookup (id) {
-  $('lookup-id').value = id
-  const out = $('lookup-result')
+async function lookup (id, target = 'lookup-result') {
+  if (target === 'lookup-result') $('lookup-id').value = id
+  const out = $(target)
   let m
   try {
     m = await api('GET', `/api/telegram/messages/${encodeURIComponent(id)}`)
@@ -365,6 +368,7 @@ function wire () {
     const id = $('lookup-id').value.trim()
     if (id) lookup(id)
   })
+  wireViews()
   if (token) signIn(token)
   else signOut('')
 }

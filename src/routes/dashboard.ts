@@ -1,4 +1,4 @@
-// The admin dashboard at /admin: three static files from src/admin/, read once
+// The admin dashboard at /admin: static files from src/admin/, read once
 // when the app starts. The page itself is public; everything it shows comes
 // from the admin API with the token the admin types in. A strict CSP allows
 // only this origin's own script, style and API (no inline code, nothing from
@@ -21,6 +21,8 @@ const CSP = [
 const FILES = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'views.js': 'text/javascript; charset=utf-8',
+  'charts.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8'
 } as const
 type FileName = keyof typeof FILES
