@@ -44,29 +44,52 @@ function unavailable (id, what, route, err) {
   return missing
 }
 
+/**
+ * One page of a list route into its table (rows, "nothing" note, paging).
+ * With `what`, a route the server lacks shows the "not available" notice.
+ */
+async function loadPage (o) {
+  const p = o.pager
+  let page
+  try {
+    page = await api('GET', `${o.path}?${query({ limit: LIST_PAGE, ...o.params(), cursor: p.cursor() })}`)
+  } catch (err) {
+    if (!(o.what && unavailable(`${o.prefix}-unavailable`, o.what, `GET ${o.path}`, err))) failed(err)
+    $(`${o.prefix}-rows`).replaceChildren()
+    $(`${o.prefix}-empty`).hidden = true
+    p.show(undefined)
+    return undefined
+  }
+  if (o.what) unavailable(`${o.prefix}-unavailable`)
+  const rows = listOf(page, o.name)
+  p.show(page.next_cursor)
+  $(`${o.prefix}-empty`).hidden = rows.length > 0
+  $(`${o.prefix}-rows`).replaceChildren(...rows.map(o.row))
+  return rows
+}
+
 // ---- message log ---------------------------------------------------------
 
 const messages = {
   pager: undefined,
   async load () {
-    const p = messages.pager
-    let page
-    try {
-      page = await api('GET', `/api/telegram/messages?${query({ limit: LIST_PAGE, status: $('msg-status').value, chat_id: $('msg-chat').value.trim(), cursor: p.cursor() })}`)
-    } catch (err) { return failed(err) }
-    const rows = listOf(page, 'messages')
-    p.show(page.next_cursor)
-    $('msg-empty').hidden = rows.length > 0
-    $('msg-range').textContent = rows.length ? `(page ${p.cursors.length}, ${rows.length} shown)` : ''
-    $('msg-rows').replaceChildren(...rows.map(m => el('tr', { 'data-id': m.id },
-      el('td', { className: 'nowrap' }, fmtTime(m.created_at)),
-      el('td', { className: 'mono' }, el('button', { type: 'button', className: 'link', onclick: () => lookup(m.id, 'msg-detail') }, m.id)),
-      el('td', { className: 'mono' }, String(m.chat_id)),
-      el('td', {}, m.priority),
-      el('td', {}, el('span', { className: `status ${m.status}` }, m.status)),
-      el('td', {}, `${m.attempts} / ${m.max_attempts}`),
-      el('td', {}, `${m.parts_sent} / ${m.parts}`),
-      el('td', { className: 'error-text' }, m.last_error || ''))))
+    const rows = await loadPage({
+      prefix: 'msg',
+      path: '/api/telegram/messages',
+      name: 'messages',
+      pager: messages.pager,
+      params: () => ({ status: $('msg-status').value, chat_id: $('msg-chat').value.trim() }),
+      row: m => el('tr', { 'data-id': m.id },
+        el('td', { className: 'nowrap' }, fmtTime(m.created_at)),
+        el('td', { className: 'mono' }, el('button', { type: 'button', className: 'link', onclick: () => lookup(m.id, 'msg-detail') }, m.id)),
+        el('td', { className: 'mono' }, String(m.chat_id)),
+        el('td', {}, m.priority),
+        el('td', {}, el('span', { className: `status ${m.status}` }, m.status)),
+        el('td', {}, `${m.attempts} / ${m.max_attempts}`),
+        el('td', {}, `${m.parts_sent} / ${m.parts}`),
+        el('td', { className: 'error-text' }, m.last_error || ''))
+    })
+    $('msg-range').textContent = rows && rows.length ? `(page ${messages.pager.cursors.length}, ${rows.length} shown)` : ''
   }
 }
 
@@ -83,37 +106,33 @@ function progressBar (sent, failed, total) {
   return bar
 }
 
+function broadcastRow (b) {
+  const total = b.recipients || 0
+  const sent = b.successful_deliveries ?? b.sent ?? 0
+  const bad = (b.failed || 0) + (b.dead || 0) + (b.expired || 0)
+  const pending = b.pending ?? Math.max(0, total - sent - bad)
+  const pct = total > 0 ? Math.round((100 * (total - pending)) / total) : 0
+  return el('tr', { 'data-id': b.id },
+    el('td', { className: 'nowrap' }, fmtTime(b.created_at || b.created)),
+    el('td', { className: 'mono' }, el('button', { type: 'button', className: 'link', onclick: () => broadcasts.detail(b.id) }, b.id)),
+    el('td', { className: 'preview' }, b.text_preview ?? b.preview ?? b.text ?? ''),
+    el('td', {}, el('span', { className: `status ${b.status}` }, b.status)),
+    el('td', {}, progressBar(sent, bad, total), el('div', { className: 'bar-legend' }, `${pct}% done · ${fmtNum(sent)} sent · ${fmtNum(bad)} failed · ${fmtNum(pending)} pending`)),
+    el('td', {}, fmtNum(total)))
+}
+
 const broadcasts = {
   pager: undefined,
   async load () {
-    const p = broadcasts.pager
-    let page
-    try {
-      page = await api('GET', `/api/telegram/broadcasts?${query({ limit: LIST_PAGE, status: $('bc-status').value, cursor: p.cursor() })}`)
-    } catch (err) {
-      if (!unavailable('bc-unavailable', 'broadcasts list', 'GET /api/telegram/broadcasts', err)) failed(err)
-      $('bc-rows').replaceChildren()
-      $('bc-empty').hidden = true
-      return p.show(undefined)
-    }
-    unavailable('bc-unavailable')
-    const rows = listOf(page, 'broadcasts')
-    p.show(page.next_cursor)
-    $('bc-empty').hidden = rows.length > 0
-    $('bc-rows').replaceChildren(...rows.map(b => {
-      const total = b.recipients || 0
-      const sent = b.successful_deliveries ?? b.sent ?? 0
-      const bad = (b.failed || 0) + (b.dead || 0) + (b.expired || 0)
-      const pending = b.pending ?? Math.max(0, total - sent - bad)
-      const pct = total > 0 ? Math.round((100 * (total - pending)) / total) : 0
-      return el('tr', { 'data-id': b.id },
-        el('td', { className: 'nowrap' }, fmtTime(b.created_at || b.created)),
-        el('td', { className: 'mono' }, el('button', { type: 'button', className: 'link', onclick: () => broadcasts.detail(b.id) }, b.id)),
-        el('td', { className: 'preview' }, b.text_preview ?? b.preview ?? b.text ?? ''),
-        el('td', {}, el('span', { className: `status ${b.status}` }, b.status)),
-        el('td', {}, progressBar(sent, bad, total), el('div', { className: 'bar-legend' }, `${pct}% done · ${fmtNum(sent)} sent · ${fmtNum(bad)} failed · ${fmtNum(pending)} pending`)),
-        el('td', {}, fmtNum(total)))
-    }))
+    await loadPage({
+      prefix: 'bc',
+      path: '/api/telegram/broadcasts',
+      name: 'broadcasts',
+      what: 'broadcasts list',
+      pager: broadcasts.pager,
+      params: () => ({ status: $('bc-status').value }),
+      row: broadcastRow
+    })
   },
   async detail (id) {
     const out = $('bc-detail')
@@ -143,41 +162,37 @@ const broadcasts = {
 
 // ---- chat directory ------------------------------------------------------
 
+function chatRow (c) {
+  const id = c.chat_id ?? c.id
+  const user = c.user || {}
+  const who = [user.first_name ?? c.first_name, user.last_name ?? c.last_name].filter(Boolean).join(' ')
+  const username = user.username ?? c.username
+  const blocked = c.blocked || null
+  const unblock = blocked
+    ? el('button', { type: 'button', className: 'small', onclick: () => chats.unblock(id) }, 'Unblock')
+    : ''
+  return el('tr', { 'data-id': String(id) },
+    el('td', { className: 'mono' }, String(id)),
+    el('td', {}, `${who}${username ? ` @${username}` : ''}`),
+    el('td', {}, user.language_code ?? c.language ?? c.language_code ?? ''),
+    el('td', { className: 'nowrap' }, fmtTime(c.registered_at ?? c.started_at ?? c.at)),
+    el('td', {}, blocked ? el('span', { className: 'status blocked', title: blocked.since ? `since ${fmtTime(blocked.since)}` : '' }, blocked.reason || 'blocked') : ''),
+    el('td', { className: 'mono' }, c.migrated_to === undefined || c.migrated_to === null ? '' : String(c.migrated_to)),
+    el('td', {}, unblock))
+}
+
 const chats = {
   pager: undefined,
   async load () {
-    const p = chats.pager
-    let page
-    try {
-      page = await api('GET', `/api/telegram/chats?${query({ limit: LIST_PAGE, blocked: $('chat-blocked').value, cursor: p.cursor() })}`)
-    } catch (err) {
-      if (!unavailable('chat-unavailable', 'chat directory', 'GET /api/telegram/chats', err)) failed(err)
-      $('chat-rows').replaceChildren()
-      $('chat-empty').hidden = true
-      return p.show(undefined)
-    }
-    unavailable('chat-unavailable')
-    const rows = listOf(page, 'chats')
-    p.show(page.next_cursor)
-    $('chat-empty').hidden = rows.length > 0
-    $('chat-rows').replaceChildren(...rows.map(c => {
-      const id = c.chat_id ?? c.id
-      const user = c.user || {}
-      const who = [user.first_name ?? c.first_name, user.last_name ?? c.last_name].filter(Boolean).join(' ')
-      const username = user.username ?? c.username
-      const blocked = c.blocked || null
-      const unblock = blocked
-        ? el('button', { type: 'button', className: 'small', onclick: () => chats.unblock(id) }, 'Unblock')
-        : ''
-      return el('tr', { 'data-id': String(id) },
-        el('td', { className: 'mono' }, String(id)),
-        el('td', {}, `${who}${username ? ` @${username}` : ''}`),
-        el('td', {}, user.language_code ?? c.language ?? c.language_code ?? ''),
-        el('td', { className: 'nowrap' }, fmtTime(c.registered_at ?? c.started_at ?? c.at)),
-        el('td', {}, blocked ? el('span', { className: 'status blocked', title: blocked.since ? `since ${fmtTime(blocked.since)}` : '' }, blocked.reason || 'blocked') : ''),
-        el('td', { className: 'mono' }, c.migrated_to === undefined || c.migrated_to === null ? '' : String(c.migrated_to)),
-        el('td', {}, unblock))
-    }))
+    await loadPage({
+      prefix: 'chat',
+      path: '/api/telegram/chats',
+      name: 'chats',
+      what: 'chat directory',
+      pager: chats.pager,
+      params: () => ({ blocked: $('chat-blocked').value }),
+      row: chatRow
+    })
   },
   async unblock (id) {
     try {

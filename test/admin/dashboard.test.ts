@@ -2,18 +2,15 @@
 // sign in, find a dead letter (Telegram's 403) in the DLQ table, requeue it
 // with a click, and see it delivered. Leaves a screenshot in test/artifacts/.
 import t from 'tap'
-import { existsSync, mkdirSync } from 'node:fs'
-import { chromium } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
 import { startRelay, ADMIN_TOKEN } from '../helpers/relay.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { asAdmin } from '../helpers/admin.ts'
+import { chromiumSkip, openPage } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 
-t.test('dashboard in Chromium', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser test`
-}, async t => {
+t.test('dashboard in Chromium', { skip: chromiumSkip() }, async t => {
   const relay = await startRelay(t)
   const { emulator } = relay
   const admin = asAdmin(relay)
@@ -27,18 +24,8 @@ t.test('dashboard in Chromium', {
   await waitFor(async () => await status(target) === 'dead' && await status(other) === 'dead', 'both dead-lettered')
   for (let i = 0; i < 5; i++) await relay.send({ chat_id: 4100 + i, text: `ok ${i}` })
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1360, height: 1000 } })
-  page.setDefaultTimeout(10_000)
-  const problems: string[] = []
-  page.on('pageerror', err => problems.push(`page error: ${err.message}`))
   // the wrong token below is refused on purpose: the browser logs that 403
-  page.on('console', msg => { if (msg.type() === 'error' && !/status of 403/.test(msg.text())) problems.push(`console: ${msg.text()}`) })
-  page.on('request', req => { if (!req.url().startsWith(relay.url)) problems.push(`request to another origin: ${req.url()}`) })
+  const { page, problems } = await openPage(t, relay.url, { viewport: { width: 1360, height: 1000 }, expectedConsole: /status of 403/ })
 
   await page.goto(`${relay.url}/admin`)
   await page.locator('#login').waitFor({ state: 'visible' })

@@ -4,18 +4,16 @@
 // route this server lacks must show "not available on this server", not an
 // error. Leaves one screenshot per view in test/artifacts/ (git-ignored).
 import t from 'tap'
-import { existsSync, mkdirSync } from 'node:fs'
-import { chromium, type Page } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+import type { Page } from 'playwright-core'
 import { startRelay, ADMIN_TOKEN } from '../helpers/relay.ts'
 import { asAdmin, deadLetters } from '../helpers/admin.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { chromiumSkip, openPage } from '../helpers/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = new URL('../artifacts/', import.meta.url)
 
-t.test('dashboard views in Chromium', {
-  skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser test`
-}, async t => {
+t.test('dashboard views in Chromium', { skip: chromiumSkip() }, async t => {
   const relay = await startRelay(t, { env: { METRICS_HISTORY_STEP: '1' } })
   const admin = asAdmin(relay)
   const has = async (path: string) => (await admin('GET', path)).status !== 404
@@ -33,18 +31,8 @@ t.test('dashboard views in Chromium', {
   const broadcastsList = await has('/api/telegram/broadcasts')
   const chatsList = await has('/api/telegram/chats')
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(() => browser.close())
-  const page = await browser.newPage({ viewport: { width: 1360, height: 900 } })
-  page.setDefaultTimeout(10_000)
-  const problems: string[] = []
-  page.on('pageerror', err => problems.push(`page error: ${err.message}`))
   // a route this server lacks answers 404: the browser logs it, the view says so
-  page.on('console', msg => { if (msg.type() === 'error' && !/status of 404/.test(msg.text())) problems.push(`console: ${msg.text()}`) })
-  page.on('request', req => { if (!req.url().startsWith(relay.url)) problems.push(`request to another origin: ${req.url()}`) })
+  const { page, problems } = await openPage(t, relay.url, { viewport: { width: 1360, height: 900 }, expectedConsole: /status of 404/ })
   mkdirSync(ARTIFACTS, { recursive: true })
   const shot = async (p: Page, name: string) => {
     await p.evaluate(() => window.scrollTo(0, 0))
