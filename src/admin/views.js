@@ -173,8 +173,8 @@ function chatRow (c) {
     : ''
   return el('tr', { 'data-id': String(id) },
     el('td', { className: 'mono' }, String(id)),
-    el('td', {}, `${who}${username ? ` @${username}` : ''}`),
-    el('td', {}, user.language_code ?? c.language ?? c.language_code ?? ''),
+    el('td', c.payload ? { title: `/start ${c.payload}` } : {}, `${who}${username ? ` @${username}` : ''}`),
+    el('td', {}, c.language ?? user.language_code ?? ''),
     el('td', { className: 'nowrap' }, fmtTime(c.registered_at ?? c.started_at ?? c.at)),
     el('td', {}, blocked ? el('span', { className: 'status blocked', title: blocked.since ? `since ${fmtTime(blocked.since)}` : '' }, blocked.reason || 'blocked') : ''),
     el('td', { className: 'mono' }, c.migrated_to === undefined || c.migrated_to === null ? '' : String(c.migrated_to)),
