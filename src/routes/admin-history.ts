@@ -10,6 +10,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
+      operationId: 'getQueueHistory',
       summary: 'Throughput, latency and dead letters over the last hour',
       security: [{ bearer: [] }],
       response: { 200: HistorySeriesSchema, 401: ErrorSchema, 403: ErrorSchema, 503: ErrorSchema }
