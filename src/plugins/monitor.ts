@@ -5,7 +5,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.ts'
-import { acceptMessage } from '../queue/accept.ts'
 import { loadBotStrings } from '../bot/strings.ts'
 import { createAlerter, type Alerter } from '../monitor/alerts.ts'
 import { createHistory, type History } from '../monitor/history.ts'
@@ -41,7 +40,14 @@ export default fp(async function monitorPlugin (app: FastifyInstance, opts: { co
         const text = strings.t(language, `bot.alert.${kind}`, params)
         log.warn({ alert: kind, ...params }, 'alerting the admin chats')
         for (const chat of chats) {
-          await acceptMessage(app.queue.producer, c, chat, [{ method: 'sendMessage', params: { chat_id: chat, text } }], { priority: 'high', metadata: { alert: kind } })
+          await app.queue.producer.enqueue({
+            chatId: chat,
+            calls: [{ method: 'sendMessage', params: { chat_id: chat, text } }],
+            priority: 'high',
+            expiresAt: Date.now() + c.MESSAGE_TTL * 1000,
+            attempts: c.attempts,
+            metadata: { alert: kind }
+          })
         }
       }
     })
