@@ -2,7 +2,7 @@
 // and out, a timeout per request. Telegram's {ok:false} answers become
 // BotApiError; network failures surface as undici's errors with their codes.
 // The token lives only in the request path and is never put into an error.
-import { FormData, Pool } from 'undici'
+import { Pool } from 'undici'
 
 export interface BotApiParameters {
   retry_after?: number
@@ -51,15 +51,22 @@ interface Envelope {
   parameters?: BotApiParameters
 }
 
-/** Files go as multipart parts; everything else as Telegram expects form fields (objects JSON-encoded). */
-function toFormData (params: Record<string, unknown>): FormData {
+/**
+ * Files go as multipart parts; everything else as Telegram expects form fields
+ * (objects JSON-encoded). Encoded with the runtime's own FormData and Response:
+ * undici's FormData cannot stream the runtime's File on Node 24 ("action is not
+ * a function") and the runtime's FormData cannot go through undici's request on
+ * Node 20. The files are in memory already (read from Redis).
+ */
+async function multipart (params: Record<string, unknown>): Promise<{ headers: Record<string, string>, body: Buffer }> {
   const form = new FormData()
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue
     if (value instanceof Blob) form.append(key, value, value instanceof File ? value.name : key)
     else form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value))
   }
-  return form
+  const encoded = new Response(form)
+  return { headers: { 'content-type': encoded.headers.get('content-type') as string }, body: Buffer.from(await encoded.arrayBuffer()) }
 }
 
 export function createBotApi (opts: BotApiOptions): BotApi {
@@ -80,14 +87,15 @@ export function createBotApi (opts: BotApiOptions): BotApi {
       const upload = Object.values(params).some(v => v instanceof Blob)
       const attempt = o.attemptMs !== undefined ? AbortSignal.timeout(o.attemptMs) : undefined
       const signal = attempt && o.signal ? AbortSignal.any([attempt, o.signal]) : attempt ?? o.signal
+      const payload = upload
+        ? await multipart(params)
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) }
       const res = await pool.request({
         method: 'POST',
         path: `${basePath}/bot${opts.token}/${method}`,
         ...(signal ? { signal } : {}),
         ...(o.timeoutMs !== undefined ? { headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs } : {}),
-        ...(upload
-          ? { body: toFormData(params) }
-          : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(params) })
+        ...payload
       }).catch((err: unknown) => {
         if (attempt?.aborted !== true) throw err
         // sent, then no answer in time: Telegram may have it (classified as uncertain)

@@ -1,7 +1,6 @@
 // Media: URL, file_id and uploaded file (multipart), captions over 1024
 // characters, location — end to end to the emulator.
 import t from 'tap'
-import { FormData, request } from 'undici'
 import { startRelay, SERVICE_TOKEN } from '../helpers/relay.ts'
 import { waitFor } from '../helpers/wait.ts'
 
@@ -14,8 +13,9 @@ t.test('media', async t => {
     const form = new FormData()
     for (const [k, v] of Object.entries(fields)) form.append(k, v)
     if (file) form.append(file.field, new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name)
-    const res = await request(`${relay.url}/api/telegram/send`, { method: 'POST', headers: { authorization: `Bearer ${SERVICE_TOKEN}` }, body: form })
-    return { status: res.statusCode, body: await res.body.json() as Record<string, unknown> }
+    // the runtime's fetch with its own FormData: undici's FormData cannot carry the runtime's Blob on Node 24
+    const res = await fetch(`${relay.url}/api/telegram/send`, { method: 'POST', headers: { authorization: `Bearer ${SERVICE_TOKEN}` }, body: form })
+    return { status: res.status, body: await res.json() as Record<string, unknown> }
   }
 
   t.test('photo by URL is passed to Telegram as a URL', async t => {
