@@ -94,6 +94,12 @@ t.test('dashboard views in Chromium', { skip: chromiumSkip() }, async t => {
       t.match(await row.innerText(), /Studio news[\s\S]*100% done · 3 sent · 1 failed · 0 pending/)
       t.equal(await row.locator('rect[data-part=sent]').getAttribute('width'), '75')
       t.equal(await row.locator('rect[data-part=failed]').getAttribute('width'), '25')
+      // the status filter goes to the route
+      await page.selectOption('#bc-status', 'scheduled')
+      await page.locator('#bc-empty').waitFor({ state: 'visible' })
+      t.equal(await page.locator('#bc-rows tr').count(), 0)
+      await page.selectOption('#bc-status', 'completed')
+      await row.waitFor()
     }
     // one broadcast by id (GET /api/telegram/broadcasts/:id): its bar and each recipient
     await page.fill('#bc-id', broadcast.body.id)
