@@ -94,6 +94,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
+      operationId: 'getQueueMetrics',
       summary: 'Queue depths, counters, success rate, latency, rate limiter, breaker, workers',
       security: [{ bearer: [] }],
       response: { 200: QueueMetricsSchema, ...denied }
@@ -117,6 +118,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
+      operationId: 'getPrometheusMetrics',
       summary: 'The queue metrics in Prometheus text format',
       security: [{ bearer: [] }],
       produces: ['text/plain'],
