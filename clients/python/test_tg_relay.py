@@ -85,6 +85,18 @@ class ClientTest(unittest.TestCase):
         self.assertEqual(sent[1]["params"]["photo"], "https://example.com/a.jpg")
         self.assertEqual(sent[2]["params"]["photo"], file_id)
 
+    def test_send_document_voice_location(self):
+        ids = [self.relay.send_document(307, b"%PDF-1.4 invoice", filename="invoice.pdf", caption="invoice")["id"],
+               self.relay.send_voice(307, b"OggS voice")["id"],
+               self.relay.send_location(307, 55.7558, 37.6173, priority="low")["id"]]
+        for message_id in ids:
+            self.finished(message_id)
+        sent = received(307)
+        self.assertEqual([m["method"] for m in sent], ["sendDocument", "sendVoice", "sendLocation"])
+        self.assertEqual(sent[0]["params"]["document"]["filename"], "invoice.pdf")
+        self.assertEqual(sent[1]["params"]["voice"]["size"], 10)
+        self.assertEqual((sent[2]["params"]["latitude"], sent[2]["params"]["longitude"]), (55.7558, 37.6173))
+
     def test_booking_notification_and_templated(self):
         booked = self.relay.booking_notification(BOOKING, "created", chat_id=303, language="en")
         self.assertEqual(booked["template"], "booking_notification")

@@ -119,12 +119,18 @@ class Client:
     def send_photo(self, chat_id: ChatId, photo: Union[bytes, str], caption: Optional[str] = None,
                    filename: str = "photo.jpg", **options: Any) -> Dict[str, Any]:
         """``photo``: the bytes (uploaded as multipart), an http(s) URL, or a Telegram file_id."""
-        fields = {"chat_id": chat_id, "caption": caption, **options}
-        if isinstance(photo, str):
-            return self._queue("/api/telegram/send", {**fields, "photo": photo})
-        fields.setdefault("idempotency_key", str(uuid.uuid4()))
-        body, content_type = _multipart(fields, "photo", bytes(photo), filename)
-        return self._request("POST", "/api/telegram/send", body=body, content_type=content_type)
+        return self._send_media("photo", chat_id, photo, caption, filename, options)
+
+    def send_document(self, chat_id: ChatId, document: Union[bytes, str], caption: Optional[str] = None,
+                      filename: str = "document", **options: Any) -> Dict[str, Any]:
+        return self._send_media("document", chat_id, document, caption, filename, options)
+
+    def send_voice(self, chat_id: ChatId, voice: Union[bytes, str], caption: Optional[str] = None,
+                   filename: str = "voice.ogg", **options: Any) -> Dict[str, Any]:
+        return self._send_media("voice", chat_id, voice, caption, filename, options)
+
+    def send_location(self, chat_id: ChatId, latitude: float, longitude: float, **options: Any) -> Dict[str, Any]:
+        return self._queue("/api/telegram/send", {"chat_id": chat_id, "location": {"latitude": latitude, "longitude": longitude}, **options})
 
     def booking_notification(self, booking: Dict[str, Any], event: str, chat_id: Optional[ChatId] = None,
                              language: Optional[str] = None, **options: Any) -> Dict[str, Any]:
@@ -156,6 +162,15 @@ class Client:
         return self._request("DELETE", "/api/telegram/queue/dlq")
 
     # the wire
+
+    def _send_media(self, field: str, chat_id: ChatId, media: Union[bytes, str], caption: Optional[str],
+                    filename: str, options: Dict[str, Any]) -> Dict[str, Any]:
+        fields = {"chat_id": chat_id, "caption": caption, **options}
+        if isinstance(media, str):
+            return self._queue("/api/telegram/send", {**fields, field: media})
+        fields.setdefault("idempotency_key", str(uuid.uuid4()))
+        body, content_type = _multipart(fields, field, bytes(media), filename)
+        return self._request("POST", "/api/telegram/send", body=body, content_type=content_type)
 
     def _queue(self, path: str, body: Dict[str, Any]) -> Dict[str, Any]:
         payload = {k: v for k, v in body.items() if v is not None}
