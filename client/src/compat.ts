@@ -6,6 +6,7 @@
 import type { operations } from './openapi.ts'
 import type { OperationMethods, OperationResult } from './methods.ts'
 import type { CallOptions, Transport } from './transport.ts'
+import { OPERATIONS } from './operations.ts'
 
 type SendBody = NonNullable<operations['send']['requestBody']>['content']['application/json']
 export type ChatId = SendBody['chat_id']
@@ -82,7 +83,7 @@ export function compatMethods (ops: OperationMethods, request: Transport) {
       const { filename, ...rest } = options
       if (typeof file === 'string') return await queued({ chat_id: chatId, [field]: file, ...rest, ...delivery }, call)
       const form = uploadForm({ chat_id: chatId, ...rest, ...delivery }, field, file, filename)
-      return await request({ method: 'POST', path: '/api/telegram/send', idempotencyKey: true }, { body: form }, call) as Accepted
+      return await request(OPERATIONS.send, { body: form }, call) as Accepted
     }
   }
 
