@@ -109,8 +109,11 @@ export function createTransport (o: ClientOptions) {
     for (let attempt = 0; ; attempt++) {
       const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs)
       let res: Response
+      let parsed: unknown
       try {
         res = await doFetch(url, { method: route.method, headers, signal, ...(body ? { body: body.payload } : {}) })
+        // inside the try: the timeout covers the body too
+        parsed = await readBody(res)
       } catch (err) {
         if (options.signal?.aborted) throw err
         if (attempt < retries && isConnectionFailure(err)) { await sleep(backoffMs(attempt), options.signal); continue }
@@ -123,7 +126,6 @@ export function createTransport (o: ClientOptions) {
           cause: err
         })
       }
-      const parsed = await readBody(res)
       if (res.ok) return parsed
       if (res.status === 503 && attempt < retries) {
         await sleep(retryAfterMs(res.headers.get('retry-after')) ?? backoffMs(attempt), options.signal)
