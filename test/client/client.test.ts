@@ -3,10 +3,24 @@
 // the emulator receives it) and reports what the status API says, errors are
 // typed, and retries never queue twice.
 import t from 'tap'
-import { createClient, OPERATIONS, TgRelayError } from 'tg-relay-client'
+import { createClient, OPERATIONS, TgRelayError, type TgRelayClient } from 'tg-relay-client'
 import { ADMIN_TOKEN, BOT_TOKEN, SERVICE_TOKEN, startRelay } from '../helpers/relay.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { buildOpenApiDocument } from '../../src/openapi.ts'
+
+// Never called: `npm run typecheck` proves the generated types reach the methods.
+export function typedFromTheDocument (client: TgRelayClient): void {
+  // @ts-expect-error getMessage needs path.id
+  client.getMessage()
+  // @ts-expect-error a send needs chat_id
+  client.send({ body: { text: 'x' } })
+  // @ts-expect-error priority is one of critical, high, normal, low
+  client.sendText(1, 'x', {}, { priority: 'urgent' })
+  // @ts-expect-error status is a message state
+  client.listMessages({ query: { status: 'lost' } })
+  client.listMessages()
+  client.getBroadcast({ path: { id: 'b1' }, query: { limit: 10 } }).then(b => b.delivery_rate)
+}
 
 t.test('a client method for every operation in the document', async t => {
   const relay = await startRelay(t)
