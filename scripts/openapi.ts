@@ -20,7 +20,9 @@ function operationsModule (doc: OpenApiDocument): string {
 }
 
 const doc = await buildOpenApiDocument()
-await writeFile(new URL('openapi.json', CLIENT), JSON.stringify(doc, null, 2) + '\n')
+// everything first, then write: a route without an operationId changes no file
+const operations = operationsModule(doc)
 const types = astToString(await openapiTS(doc as unknown as OpenAPI3))
+await writeFile(new URL('openapi.json', CLIENT), JSON.stringify(doc, null, 2) + '\n')
 await writeFile(new URL('src/openapi.ts', CLIENT), BANNER + types)
-await writeFile(new URL('src/operations.ts', CLIENT), operationsModule(doc))
+await writeFile(new URL('src/operations.ts', CLIENT), operations)
