@@ -1,7 +1,8 @@
 // The resilient API's method names, kept so its callers move over by changing
 // an import: sendText/sendPhoto/sendDocument/sendVoice/sendLocation queue a
-// message, getJobStatus answers in BullMQ's terms, getQueueStats,
-// retryFailedJob and clearFailedJobs work the dead-letter queue.
+// message, getJobStatus answers in BullMQ's terms, retryFailedJob and
+// clearFailedJobs work the dead-letter queue. getQueueStats needs nothing
+// here: GET /api/telegram/queue/stats is that operation, in the same shape.
 // Buffers and Blobs go up as multipart/form-data, as POST /send takes them.
 import type { operations } from './openapi.ts'
 import type { OperationMethods, OperationResult } from './methods.ts'
@@ -37,7 +38,8 @@ export interface JobStatus {
   message: Message
 }
 
-export interface QueueStats { waiting: number, active: number, completed: number, failed: number, delayed: number, paused: number }
+/** {waiting, active, completed, failed, delayed, paused}: getQueueStats() is the route's own method */
+export type QueueStats = OperationResult<'getQueueStats'>
 
 const STATE: Record<Message['status'], JobStatus['state']> = {
   queued: 'waiting',
@@ -96,8 +98,6 @@ export function compatMethods (ops: OperationMethods, request: Transport) {
     sendLocation: async (chatId: ChatId, latitude: number, longitude: number, delivery: DeliveryOptions = {}, call?: CallOptions) =>
       await queued({ chat_id: chatId, location: { latitude, longitude }, ...delivery }, call),
     getJobStatus: async (id: string, call?: CallOptions) => jobStatus(await ops.getMessage({ path: { id } }, call)),
-    getQueueStats: async (call?: CallOptions) =>
-      await request({ method: 'GET', path: '/api/telegram/queue/stats', idempotencyKey: false }, {}, call) as QueueStats,
     retryFailedJob: async (id: string, call?: CallOptions) => await ops.requeueDeadLetter({ path: { id } }, call),
     clearFailedJobs: async (call?: CallOptions) => await ops.clearDeadLetters(undefined, call)
   }

@@ -123,6 +123,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/telegram/queue/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused */
+        get: operations["getQueueStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -321,7 +338,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Broadcasts, newest first, with their delivery totals (paged)
+         * @description Lists broadcasts created since the broadcast index existed, while they are kept (their expiry plus MESSAGE_LOG_RETENTION).
+         */
+        get: operations["listBroadcasts"];
         put?: never;
         /**
          * Send one message (text, media or template) to up to 100,000 chats
@@ -552,7 +573,7 @@ export interface operations {
                 "application/json": {
                     /** @example 123456789 */
                     chat_id: number | string;
-                    /** @description over 4096 characters: split into ordered parts */
+                    /** @description over 4096 characters: split into ordered parts; never empty or only whitespace (after HTML) */
                     text?: string;
                     /** @description photo: an http(s) URL Telegram fetches, or a Telegram file_id */
                     photo?: string;
@@ -606,10 +627,10 @@ export interface operations {
                      */
                     queue?: boolean;
                     /**
-                     * @description critical > high > normal > low
+                     * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
                      * @default normal
                      */
-                    priority?: "critical" | "high" | "normal" | "low";
+                    priority?: "critical" | "high" | "normal" | "low" | string | number;
                     /**
                      * Format: date-time
                      * @description deliver at this time (ISO 8601)
@@ -630,6 +651,15 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
+                    backoff?: {
+                        /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
+                        type: "exponential" | "fixed";
+                        /** @description ms before the first retry */
+                        delay: number;
+                    };
+                    /** @description ms one delivery attempt may take (default TELEGRAM_API_TIMEOUT; never beyond the lease) */
+                    timeout?: number;
                 };
                 "multipart/form-data": {
                     [key: string]: unknown;
@@ -810,10 +840,10 @@ export interface operations {
                         status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
                         chat_id: number | string;
                         /**
-                         * @description critical > high > normal > low
+                         * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
                          * @default normal
                          */
-                        priority: "critical" | "high" | "normal" | "low";
+                        priority: "critical" | "high" | "normal" | "low" | string | number;
                         /** @description attempts spent */
                         attempts: number;
                         max_attempts: number;
@@ -1006,10 +1036,10 @@ export interface operations {
                             status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
                             chat_id: number | string;
                             /**
-                             * @description critical > high > normal > low
+                             * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
                              * @default normal
                              */
-                            priority: "critical" | "high" | "normal" | "low";
+                            priority: "critical" | "high" | "normal" | "low" | string | number;
                             /** @description attempts spent */
                             attempts: number;
                             max_attempts: number;
@@ -1460,6 +1490,87 @@ export interface operations {
             };
         };
     };
+    getQueueStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description queue counts in BullMQ's terms (getJobCounts) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ready to go: the priority lists plus messages parked behind their chat's rate limit */
+                        waiting: number;
+                        /** @description being sent now (all workers) */
+                        active: number;
+                        /** @description sent within MESSAGE_LOG_RETENTION */
+                        completed: number;
+                        /** @description in the dead-letter queue */
+                        failed: number;
+                        /** @description scheduled sends and retries waiting for their time */
+                        delayed: number;
+                        /** @description ready but held while delivery is paused (waiting is then 0) */
+                        paused: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
     getPrometheusMetrics: {
         parameters: {
             query?: never;
@@ -1586,10 +1697,10 @@ export interface operations {
                             status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
                             chat_id: number | string;
                             /**
-                             * @description critical > high > normal > low
+                             * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
                              * @default normal
                              */
-                            priority: "critical" | "high" | "normal" | "low";
+                            priority: "critical" | "high" | "normal" | "low" | string | number;
                             /** @description attempts spent */
                             attempts: number;
                             max_attempts: number;
@@ -2426,7 +2537,7 @@ export interface operations {
                      * @description template name, see GET /api/telegram/templates
                      * @example booking_notification
                      */
-                    template: string;
+                    template?: string;
                     /**
                      * @description ru, en… (en-US and pt_BR match en and pt); defaults to DEFAULT_LANGUAGE; a template without a file in this language falls back to it
                      * @example ru
@@ -2435,14 +2546,28 @@ export interface operations {
                     /** @example 123456789 */
                     chat_id: number | string;
                     /** @description the template's variables; checked against its schema */
-                    data: {
+                    data?: {
                         [key: string]: unknown;
                     };
                     /**
-                     * @description critical > high > normal > low
+                     * @description alias of template
+                     * @example booking_notification
+                     */
+                    template_type?: string;
+                    /** @description alias of data; for booking templates also the flat fields booking_id, client_name, client_phone, service, date (YYYY-MM-DD, DD.MM.YYYY or ISO), time (HH:MM-HH:MM), time_slots, people_count, total_price, status, confirmed_at, cancelled_at, reason */
+                    template_data?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @description false: send now and return Telegram's answer (no durability)
+                     * @default true
+                     */
+                    queue?: boolean;
+                    /**
+                     * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
                      * @default normal
                      */
-                    priority?: "critical" | "high" | "normal" | "low";
+                    priority?: "critical" | "high" | "normal" | "low" | string | number;
                     /**
                      * Format: date-time
                      * @description deliver at this time (ISO 8601)
@@ -2463,10 +2588,33 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
-                };
+                    /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
+                    backoff?: {
+                        /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
+                        type: "exponential" | "fixed";
+                        /** @description ms before the first retry */
+                        delay: number;
+                    };
+                    /** @description ms one delivery attempt may take (default TELEGRAM_API_TIMEOUT; never beyond the lease) */
+                    timeout?: number;
+                } & ((unknown | unknown) & (unknown | unknown));
             };
         };
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "sent";
+                        message_ids: number[];
+                        result: unknown[];
+                    };
+                };
+            };
             /** @description Default Response */
             202: {
                 headers: {
@@ -2558,6 +2706,38 @@ export interface operations {
                 };
             };
             /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2629,7 +2809,7 @@ export interface operations {
                         id: number | string;
                         /** @description service booked: a code known to locales/*.json "services" (translated) or free text (shown as is) */
                         service: string;
-                        /** @description day of the booking, YYYY-MM-DD, in the studio's timezone */
+                        /** @description day of the booking: YYYY-MM-DD, or an ISO 8601 date-time (the day at its offset; without one, in DEFAULT_TIMEZONE) */
                         date: string;
                         /** @description booked slots, each HH:MM (start) or HH:MM-HH:MM (range); adjacent ranges are shown merged */
                         time_slots: string[];
@@ -2653,11 +2833,15 @@ export interface operations {
                         address?: string;
                         /** @description why the booking was cancelled (shown in the cancellation message) */
                         cancellation_reason?: string;
-                        /** @description when the booking was made, ISO 8601 with offset */
+                        /** @description when the booking was made, ISO 8601 (without offset: in DEFAULT_TIMEZONE) */
                         created_at?: string;
+                        /** @description when it was confirmed, ISO 8601 (without offset: in DEFAULT_TIMEZONE) */
+                        confirmed_at?: string;
+                        /** @description when it was cancelled, ISO 8601 (without offset: in DEFAULT_TIMEZONE) */
+                        cancelled_at?: string;
                     };
-                    /** @description what happened to the booking; picks the template (created → booking_notification, confirmed → booking_confirmation, cancelled → booking_cancellation, reminder → booking_reminder, updated → booking_update) */
-                    event: "created" | "confirmed" | "cancelled" | "reminder" | "updated";
+                    /** @description what happened to the booking; picks the template (created → booking_notification, confirmed → booking_confirmation, cancelled → booking_cancellation, reminder → booking_reminder, updated → booking_update); without it, from booking.status: pending/new → created, confirmed → confirmed, cancelled/canceled → cancelled, else updated */
+                    event?: "created" | "confirmed" | "cancelled" | "reminder" | "updated";
                     /**
                      * @description ru, en… (en-US and pt_BR match en and pt); defaults to DEFAULT_LANGUAGE; a template without a file in this language falls back to it
                      * @example ru
@@ -2682,7 +2866,7 @@ export interface operations {
                     previous?: {
                         /** @description service booked: a code known to locales/*.json "services" (translated) or free text (shown as is) */
                         service?: string;
-                        /** @description day of the booking, YYYY-MM-DD, in the studio's timezone */
+                        /** @description day of the booking: YYYY-MM-DD, or an ISO 8601 date-time (the day at its offset; without one, in DEFAULT_TIMEZONE) */
                         date?: string;
                         /** @description booked slots, each HH:MM (start) or HH:MM-HH:MM (range); adjacent ranges are shown merged */
                         time_slots?: string[];
@@ -2702,10 +2886,15 @@ export interface operations {
                         address?: string;
                     };
                     /**
-                     * @description critical > high > normal > low
+                     * @description false: send now and return Telegram's answer (no durability)
+                     * @default true
+                     */
+                    queue?: boolean;
+                    /**
+                     * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
                      * @default normal
                      */
-                    priority?: "critical" | "high" | "normal" | "low";
+                    priority?: "critical" | "high" | "normal" | "low" | string | number;
                     /**
                      * Format: date-time
                      * @description deliver at this time (ISO 8601)
@@ -2726,10 +2915,33 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
+                    backoff?: {
+                        /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
+                        type: "exponential" | "fixed";
+                        /** @description ms before the first retry */
+                        delay: number;
+                    };
+                    /** @description ms one delivery attempt may take (default TELEGRAM_API_TIMEOUT; never beyond the lease) */
+                    timeout?: number;
                 };
             };
         };
         responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "sent";
+                        message_ids: number[];
+                        result: unknown[];
+                    };
+                };
+            };
             /** @description Default Response */
             202: {
                 headers: {
@@ -2753,6 +2965,162 @@ export interface operations {
                         template: string;
                         language: string;
                         fallback: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    listBroadcasts: {
+        parameters: {
+            query?: {
+                /** @description only broadcasts in this state */
+                status?: "queuing" | "interrupted" | "scheduled" | "in_progress" | "completed" | "cancelled";
+                /** @description broadcasts per page */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description newest first */
+                        broadcasts: {
+                            id: string;
+                            created_at: string;
+                            send_at?: string;
+                            /** @description queuing, interrupted, scheduled, in_progress, completed or cancelled */
+                            status: string;
+                            recipients: number;
+                            successful_deliveries: number;
+                            /** @description not delivered: no attempts left, refused (blocked included) or expired */
+                            failed: number;
+                            pending: number;
+                            /** @description the start of the text (or caption, media kind, template name) */
+                            preview: string;
+                        }[];
+                        next_cursor?: string;
                     };
                 };
             };
@@ -2851,7 +3219,7 @@ export interface operations {
                 "application/json": {
                     /** @description chat ids (integer or @channelusername), or {chat_id, data?, language?} for per-recipient template data; a chat listed twice gets the message once (the first entry wins) */
                     recipients: unknown[];
-                    /** @description over 4096 characters: split into ordered parts */
+                    /** @description over 4096 characters: split into ordered parts; never empty or only whitespace (after HTML) */
                     text?: string;
                     /** @description photo: an http(s) URL Telegram fetches, or a Telegram file_id */
                     photo?: string;
@@ -2912,7 +3280,7 @@ export interface operations {
                      * @description default low: single notifications (normal and above) always go first
                      * @default low
                      */
-                    priority?: "critical" | "high" | "normal" | "low";
+                    priority?: "critical" | "high" | "normal" | "low" | string | number;
                     /**
                      * Format: date-time
                      * @description deliver at this time (ISO 8601)
@@ -2933,6 +3301,15 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
+                    backoff?: {
+                        /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
+                        type: "exponential" | "fixed";
+                        /** @description ms before the first retry */
+                        delay: number;
+                    };
+                    /** @description ms one delivery attempt may take (default TELEGRAM_API_TIMEOUT; never beyond the lease) */
+                    timeout?: number;
                 };
             };
         };
@@ -3362,7 +3739,7 @@ export interface operations {
                     user_id: number;
                     /** @description the order that pays for the membership; names the invite link and makes a repeat within 5 minutes a duplicate */
                     order_id?: string | number;
-                    /** @description the subscription that pays for the membership; names the invite link and makes a repeat within 5 minutes a duplicate */
+                    /** @description the subscription that pays for the membership (with order_id too: both recorded, the link named after the order); names the invite link and makes a repeat within 5 minutes a duplicate */
                     subscription_id?: string | number;
                     /**
                      * Format: date-time
@@ -3380,7 +3757,7 @@ export interface operations {
                      * @description default high: someone is waiting for it
                      * @default high
                      */
-                    priority?: "critical" | "high" | "normal" | "low";
+                    priority?: "critical" | "high" | "normal" | "low" | string | number;
                     /**
                      * Format: date-time
                      * @description dead-letter as expired if not delivered by then
@@ -3390,6 +3767,8 @@ export interface operations {
                     ttl?: number;
                     /** @description delivery attempts (default QUEUE_DEFAULT_ATTEMPTS) */
                     attempts?: number;
+                    /** @description alias of attempts */
+                    max_retries?: number;
                     /** @description opaque, returned in status */
                     metadata?: {
                         [key: string]: unknown;
@@ -3503,11 +3882,13 @@ export interface operations {
                 "application/json": {
                     /** @description why: expiry, refund or cancellation */
                     reason: "expiry" | "refund" | "cancellation";
+                    /** @description the subscription that ended; names the invite link and makes a repeat within 5 minutes a duplicate */
+                    subscription_id?: string | number;
                     /**
                      * @description default high: someone is waiting for it
                      * @default high
                      */
-                    priority?: "critical" | "high" | "normal" | "low";
+                    priority?: "critical" | "high" | "normal" | "low" | string | number;
                     /**
                      * Format: date-time
                      * @description dead-letter as expired if not delivered by then
@@ -3517,6 +3898,8 @@ export interface operations {
                     ttl?: number;
                     /** @description delivery attempts (default QUEUE_DEFAULT_ATTEMPTS) */
                     attempts?: number;
+                    /** @description alias of attempts */
+                    max_retries?: number;
                     /** @description opaque, returned in status */
                     metadata?: {
                         [key: string]: unknown;
@@ -3618,7 +4001,15 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        /** @description optional: {listing_id}, echoed in the answer */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description the listing the channel belongs to; echoed in the answer */
+                    listing_id?: string | number;
+                };
+            };
+        };
         responses: {
             /** @description Default Response */
             200: {
@@ -3628,6 +4019,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         chat_id: number | string;
+                        /** @description the listing the channel belongs to; echoed in the answer */
+                        listing_id?: string | number;
                         /** @description the bot can invite and remove members here */
                         ok: boolean;
                         bot_id?: number;

@@ -136,7 +136,6 @@ class ClientTest(unittest.TestCase):
         wait_for(lambda: len([h for h in self.relay.get_message(accepted["id"])["history"] if h["event"] == "dead"]) == 2, "dead again")
         self.assertGreaterEqual(self.admin.clear_dlq()["deleted"], 1)
 
-    @unittest.skip("GET /api/telegram/queue/stats is not served yet")
     def test_queue_stats(self):
         stats = self.relay.queue_stats()
         self.assertEqual(set(stats), {"waiting", "active", "completed", "failed", "delayed", "paused"})

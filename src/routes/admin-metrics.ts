@@ -106,6 +106,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['admin'],
+      operationId: 'getQueueStats',
       summary: 'Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused',
       security: [{ bearer: [] }],
       response: { 200: JobCountsSchema, ...denied }

@@ -54,6 +54,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['broadcasts'],
+      operationId: 'listBroadcasts',
       summary: 'Broadcasts, newest first, with their delivery totals (paged)',
       description: 'Lists broadcasts created since the broadcast index existed, while they are kept (their expiry plus MESSAGE_LOG_RETENTION).',
       security: [{ bearer: [] }],

@@ -14,8 +14,8 @@ export function typedFromTheDocument (client: TgRelayClient): void {
   client.getMessage()
   // @ts-expect-error a send needs chat_id
   client.send({ body: { text: 'x' } })
-  // @ts-expect-error priority is one of critical, high, normal, low
-  client.sendText(1, 'x', {}, { priority: 'urgent' })
+  // @ts-expect-error attempts is a number
+  client.sendText(1, 'x', {}, { attempts: 'many' })
   // @ts-expect-error status is a message state
   client.listMessages({ query: { status: 'lost' } })
   client.listMessages()
@@ -59,6 +59,9 @@ t.test('the resilient API names against the emulator', async t => {
     const status = await delivered(accepted.id)
     t.match(status, { id: accepted.id, state: 'completed', progress: 100, attemptsMade: 1, failedReason: null })
     t.same(status.message.metadata, { booking: 42 }, 'metadata comes back in the status')
+    const stats = await client.getQueueStats()
+    t.same(Object.keys(stats).sort(), ['active', 'completed', 'delayed', 'failed', 'paused', 'waiting'], 'getQueueStats: BullMQ\'s counts')
+    t.ok(stats.completed >= 1, `completed ${stats.completed}`)
     const sent = emulator.received(101)
     t.equal(sent.length, 1)
     t.equal(sent[0]?.text, '<b>Booking #42</b> confirmed')
@@ -103,6 +106,7 @@ t.test('the resilient API names against the emulator', async t => {
     await waitFor(async () => (await client.getJobStatus(id)).state === 'failed', 'dead-lettered', 15_000)
     const failed = await client.getJobStatus(id)
     t.match(failed, { state: 'failed', progress: 0, attemptsMade: 1, failedReason: /blocked/ })
+    t.equal((await client.getQueueStats()).failed, 1, 'getQueueStats counts it as failed')
     t.match(await admin.retryFailedJob(id), { id, status: 'queued' })
     await waitFor(async () => {
       const s = await client.getJobStatus(id)
@@ -110,6 +114,7 @@ t.test('the resilient API names against the emulator', async t => {
     }, 'dead again after the retry', 15_000)
     t.match(await admin.clearFailedJobs(), { deleted: 1 })
     t.match(await admin.listDeadLetters(), { total: 0, entries: [] })
+    t.equal((await client.getQueueStats()).failed, 0)
   })
 
   t.test('typed errors: status, error, details', async t => {
@@ -129,17 +134,22 @@ t.test('the resilient API names against the emulator', async t => {
     const notified = await client.bookingNotification({ body: { booking, event: 'created', language: 'en', chat_id: 105 } })
     t.match(notified, { status: 'queued', template: 'booking_notification', language: 'en' })
     const templated = await client.sendTemplated({ body: { template: 'system_notification', chat_id: 105, data: { title: 'Backup', message: 'done' } } })
-    await delivered(notified.id)
-    await delivered(templated.id)
+    // a templated send may also answer 200 (queue:false); these were queued
+    const queuedId = (r: object): string => 'id' in r && typeof r.id === 'string' ? r.id : t.fail(`not queued: ${JSON.stringify(r)}`) as never
+    const notifiedId = queuedId(notified)
+    const templatedId = queuedId(templated)
+    await delivered(notifiedId)
+    await delivered(templatedId)
     t.equal(emulator.received(105)[0]?.text, preview.text, 'what arrived is what the preview showed')
     t.match(emulator.received(105)[1]?.text, /Backup/)
 
     const log = await client.listMessages({ query: { chat_id: '105', status: 'sent' } })
-    t.same(log.messages.map(m => m.id).sort(), [notified.id, templated.id].sort())
+    t.same(log.messages.map(m => m.id).sort(), [notifiedId, templatedId].sort())
 
     const broadcast = await client.createBroadcast({ body: { text: 'studio news', recipients: [106, 107] } })
     await waitFor(async () => (await client.getBroadcast({ path: { id: broadcast.id } })).sent === 2, 'broadcast sent', 15_000)
     t.match(await client.getBroadcast({ path: { id: broadcast.id }, query: { limit: 10 } }), { recipients: 2, sent: 2, results: [{ chat_id: 106, status: 'sent' }, { chat_id: 107, status: 'sent' }] })
+    t.match((await client.listBroadcasts()).broadcasts, [{ id: broadcast.id }], 'the broadcast list')
 
     t.match(await admin.getStatus(), { mode: 'live', redis: { ok: true } })
     t.match(await admin.getPrometheusMetrics(), /tg_relay_messages_total\{event="sent"\} \d+/, 'text/plain comes back as text')
