@@ -1,7 +1,7 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'test/artifacts/**', '.tap/**'] }),
+  ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'test/artifacts/**', '.tap/**', 'client/dist/**', 'client/src/openapi.ts'] }),
   {
     files: ['**/*.ts'],
     rules: {

@@ -39,6 +39,8 @@ export interface AppOptions {
   telegram: TelegramTarget
   adminToken: string
   logger?: LoggerOptions | false
+  /** the routes without a connection or a worker, for the OpenAPI document (src/openapi.ts) */
+  offline?: boolean
 }
 
 /** pino options: secrets never reach a log line. */
@@ -73,13 +75,14 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   await app.register(docs)
   const topology = redisTopology(c, o.redisUrl)
   if (topology === undefined) throw new Error('no Redis: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES')
-  await app.register(redis, { topology, minReplicas: c.REDIS_MIN_REPLICAS_ACK })
+  await app.register(redis, { topology, minReplicas: c.REDIS_MIN_REPLICAS_ACK, offline: o.offline ?? false })
   await app.register(queue, { config: c })
   await app.register(metrics)
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
-  if (c.ROLE !== 'api') await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
-  await app.register(monitor, { config: c })
+  if (c.ROLE !== 'api' && !o.offline) await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
+  // offline (the OpenAPI build): the routes only, no ticking
+  await app.register(monitor, { config: c, ticking: !o.offline })
 
   await app.register(healthRoutes)
   if (c.ROLE !== 'worker') {

@@ -19,7 +19,7 @@ declare module 'fastify' {
 
 const TICK_MS = 2000
 
-export default fp(async function monitorPlugin (app: FastifyInstance, opts: { config: Config }) {
+export default fp(async function monitorPlugin (app: FastifyInstance, opts: { config: Config, ticking?: boolean }) {
   const c = opts.config
   const log = app.log.child({ component: 'monitor' })
   const stepMs = c.METRICS_HISTORY_STEP * 1000
@@ -63,6 +63,7 @@ export default fp(async function monitorPlugin (app: FastifyInstance, opts: { co
   let running: Promise<void> | undefined
   app.decorate('monitor', { history, ...(alerter ? { alerter } : {}), tick })
   app.addHook('onReady', async () => {
+    if (opts.ticking === false) return
     timer = setInterval(() => {
       // a slow Redis must not pile ticks up
       running ??= tick().catch(err => log.debug({ err }, 'monitor tick failed')).finally(() => { running = undefined })

@@ -2,6 +2,7 @@
 // whatever the topology (src/redis/connect.ts).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import { Redis } from 'ioredis'
 import { closeRedis, connectRedis } from '../redis/connect.ts'
 import { checkServers } from '../redis/server-checks.ts'
 import type { RedisClient } from '../redis/client.ts'
@@ -12,7 +13,15 @@ declare module 'fastify' {
   interface FastifyInstance { redis: RedisClient }
 }
 
-export default fp(async function redisPlugin (app: FastifyInstance, opts: { topology: RedisTopology, minReplicas: number }) {
+export default fp(async function redisPlugin (app: FastifyInstance, opts: { topology: RedisTopology, minReplicas: number, offline?: boolean }) {
+  if (opts.offline) {
+    // routes only (the OpenAPI document): a client that is never connected
+    const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false })
+    registerScripts(redis)
+    app.decorate('redis', redis)
+    app.addHook('onClose', async () => { redis.disconnect() })
+    return
+  }
   const redis = await connectRedis({ redis: opts.topology, name: 'api', log: app.log, autoPipelining: true })
   registerScripts(redis)
   await checkServers(redis, app.log, { minReplicas: opts.minReplicas })

@@ -25,7 +25,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.get('/api/telegram/queue/dlq', {
     onRequest: app.auth.admin,
-    schema: { tags, summary: 'Dead-letter queue, newest first', security, querystring: DlqQuerySchema, response: { 200: DlqPageSchema, 400: ErrorSchema, ...denied } }
+    schema: { tags, operationId: 'listDeadLetters', summary: 'Dead-letter queue, newest first', security, querystring: DlqQuerySchema, response: { 200: DlqPageSchema, 400: ErrorSchema, ...denied } }
   }, async (request) => {
     const page = await dlq.list({ limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) })
     return { total: page.total, entries: page.entries, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) }
@@ -35,6 +35,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags,
+      operationId: 'requeueDeadLetter',
       summary: 'Requeue one message: fresh attempts and expiry, same priority',
       security,
       params: DlqIdParams,
@@ -53,6 +54,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     preValidation: async (request) => { request.body ??= {} },
     schema: {
       tags,
+      operationId: 'requeueDeadLetters',
       summary: 'Requeue every dead letter, or those whose last error contains error_contains',
       security,
       body: RequeueAllBodySchema,
@@ -67,7 +69,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.delete('/api/telegram/queue/dlq/:id', {
     onRequest: app.auth.admin,
-    schema: { tags, summary: 'Delete one dead letter for good', security, params: DlqIdParams, response: { 200: DeletedSchema, 404: ErrorSchema, ...denied } }
+    schema: { tags, operationId: 'deleteDeadLetter', summary: 'Delete one dead letter for good', security, params: DlqIdParams, response: { 200: DeletedSchema, 404: ErrorSchema, ...denied } }
   }, async (request, reply) => {
     const id = await dlq.resolve(request.params.id)
     if (id === undefined || !await dlq.remove(id)) return reply.code(404).send(notFound(request.params.id))
@@ -77,7 +79,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.delete('/api/telegram/queue/dlq', {
     onRequest: app.auth.admin,
-    schema: { tags, summary: 'Delete every dead letter', security, response: { 200: ClearedSchema, ...denied } }
+    schema: { tags, operationId: 'clearDeadLetters', summary: 'Delete every dead letter', security, response: { 200: ClearedSchema, ...denied } }
   }, async (request) => {
     const deleted = await dlq.clear()
     request.log.info({ deleted, by: request.ip }, 'dead-letter queue cleared')

@@ -119,6 +119,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
+      operationId: 'getQueueMetrics',
       summary: 'Queue depths, counters, success rate, latency, rate limiter, breaker, workers',
       security: [{ bearer: [] }],
       response: { 200: QueueMetricsSchema, ...denied }
@@ -130,6 +131,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['admin'],
+      operationId: 'getQueueStats',
       summary: 'Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused',
       security: [{ bearer: [] }],
       response: { 200: JobCountsSchema, ...denied }
@@ -142,6 +144,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
+      operationId: 'getPrometheusMetrics',
       summary: 'The queue metrics in Prometheus text format',
       security: [{ bearer: [] }],
       produces: ['text/plain'],

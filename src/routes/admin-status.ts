@@ -94,6 +94,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config, mode: 'sandbox' | 'liv
     onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
+      operationId: 'getStatus',
       summary: 'Bot identity, webhook, Redis health, workers and breakers',
       security: [{ bearer: [] }],
       response: { 200: StatusSchema, 401: ErrorSchema, 403: ErrorSchema }

@@ -19,7 +19,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/telegram/worker/stop', {
     onRequest: app.auth.admin,
-    schema: { tags: ['admin'], summary: 'Pause delivery on every worker (in-flight sends finish)', security: [{ bearer: [] }], response: { 200: WorkerPauseSchema, ...denied } }
+    schema: { tags: ['admin'], operationId: 'stopWorkers', summary: 'Pause delivery on every worker (in-flight sends finish)', security: [{ bearer: [] }], response: { 200: WorkerPauseSchema, ...denied } }
   }, async (request) => {
     const record = { by: `admin from ${request.ip}`, at: Date.now() }
     // NX: pausing twice keeps the first pause's time and author
@@ -33,7 +33,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/api/telegram/worker/start', {
     onRequest: app.auth.admin,
-    schema: { tags: ['admin'], summary: 'Resume delivery on every worker', security: [{ bearer: [] }], response: { 200: WorkerPauseSchema, ...denied } }
+    schema: { tags: ['admin'], operationId: 'startWorkers', summary: 'Resume delivery on every worker', security: [{ bearer: [] }], response: { 200: WorkerPauseSchema, ...denied } }
   }, async (request) => {
     const workers = await guardRedis(() => redis.hlen(keys.workers))
     const wakes = Array<string>(Math.min(Math.max(workers, 1), WAKE_MAX)).fill('1')

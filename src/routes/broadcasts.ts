@@ -31,6 +31,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     bodyLimit: Math.max(config.BODY_LIMIT, BROADCAST_BODY_LIMIT),
     schema: {
       tags: ['broadcasts'],
+      operationId: 'createBroadcast',
       summary: 'Send one message (text, media or template) to up to 100,000 chats',
       description: 'Priority defaults to low, so single notifications are never held up by a broadcast. A bad recipient is a 400 naming it (body.recipients[i]); nothing is queued.',
       security: [{ bearer: [] }],
@@ -53,6 +54,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['broadcasts'],
+      operationId: 'listBroadcasts',
       summary: 'Broadcasts, newest first, with their delivery totals (paged)',
       description: 'Lists broadcasts created since the broadcast index existed, while they are kept (their expiry plus MESSAGE_LOG_RETENTION).',
       security: [{ bearer: [] }],
@@ -69,6 +71,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['broadcasts'],
+      operationId: 'getBroadcast',
       summary: 'Progress, delivery stats and per-recipient status (paged)',
       security: [{ bearer: [] }],
       params: BroadcastParamsSchema,
@@ -85,6 +88,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['broadcasts'],
+      operationId: 'cancelBroadcast',
       summary: 'Cancel what of a broadcast has not gone out',
       security: [{ bearer: [] }],
       params: BroadcastParamsSchema,

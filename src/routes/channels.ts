@@ -49,6 +49,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['channels'],
+      operationId: 'inviteMember',
       summary: 'Invite a user: a one-use invite link, sent to the user (queued)',
       description: 'createChatInviteLink (member_limit 1, named after the order or subscription), then the link goes to the user. The same invite within 5 minutes returns the first one\'s id. The link shows in the operation\'s status (note).',
       security: [{ bearer: [] }],
@@ -66,6 +67,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['channels'],
+      operationId: 'removeMember',
       summary: 'Remove a user: ban, then unban (queued)',
       description: 'banChatMember then unbanChatMember (only_if_banned): the user is out but may join again with a new link. Applied after any earlier operation for the same channel and user.',
       security: [{ bearer: [] }],
@@ -83,6 +85,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['channels'],
+      operationId: 'verifyChannelPermissions',
       summary: 'Is the bot an administrator here, allowed to invite and restrict members?',
       security: [{ bearer: [] }],
       params: ChannelParamsSchema,

@@ -5,12 +5,14 @@ import { MessageListQuerySchema, MessageListSchema, MessageSchema } from '../sch
 import { ErrorSchema } from '../schemas/common.ts'
 import { ParamsId } from './send.ts'
 
+const denied = { 401: ErrorSchema, 403: ErrorSchema }
+
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const notFound = (id: string) => ({ error: 'Not Found', message: `no message ${id} (unknown, or older than MESSAGE_LOG_RETENTION)` })
 
   app.get('/api/telegram/messages/:id', {
     onRequest: app.auth.sender,
-    schema: { tags: ['messages'], summary: 'State of one message', security: [{ bearer: [] }], params: ParamsId, response: { 200: MessageSchema, 404: ErrorSchema } }
+    schema: { tags: ['messages'], operationId: 'getMessage', summary: 'State of one message', security: [{ bearer: [] }], params: ParamsId, response: { 200: MessageSchema, 404: ErrorSchema, ...denied } }
   }, async (request, reply) => {
     const view = await app.queue.messages.get(request.params.id)
     return view ?? reply.code(404).send(notFound(request.params.id))
@@ -18,7 +20,7 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/telegram/messages', {
     onRequest: app.auth.sender,
-    schema: { tags: ['messages'], summary: 'The message log, newest first', security: [{ bearer: [] }], querystring: MessageListQuerySchema, response: { 200: MessageListSchema } }
+    schema: { tags: ['messages'], operationId: 'listMessages', summary: 'The message log, newest first', security: [{ bearer: [] }], querystring: MessageListQuerySchema, response: { 200: MessageListSchema, 400: ErrorSchema, ...denied } }
   }, async (request) => {
     const q = request.query
     const page = await app.queue.messages.list({
@@ -34,10 +36,11 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     onRequest: app.auth.sender,
     schema: {
       tags: ['messages'],
+      operationId: 'cancelMessage',
       summary: 'Cancel a queued or scheduled message',
       security: [{ bearer: [] }],
       params: ParamsId,
-      response: { 200: Type.Object({ id: Type.String(), status: Type.Literal('cancelled') }), 404: ErrorSchema, 409: ErrorSchema }
+      response: { 200: Type.Object({ id: Type.String(), status: Type.Literal('cancelled') }), 404: ErrorSchema, 409: ErrorSchema, ...denied }
     }
   }, async (request, reply) => {
     const { id } = request.params

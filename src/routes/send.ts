@@ -45,6 +45,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['send'],
+      operationId: 'send',
       summary: 'Send one message (queued by default)',
       description: 'JSON, or multipart/form-data with the same fields plus one uploaded file in photo (≤ 10 MB), document or voice (≤ 50 MB).',
       security: [{ bearer: [] }],

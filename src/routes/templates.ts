@@ -62,6 +62,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['templates'],
+      operationId: 'listTemplates',
       summary: 'Templates, their languages and variables (JSON Schema)',
       security: [{ bearer: [] }],
       response: {
@@ -69,7 +70,9 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
           languages: Type.Array(Type.String()),
           default_language: Type.String(),
           templates: Type.Array(Type.Object({ name: Type.String(), description: Type.String(), languages: Type.Array(Type.String()), variables: Type.Unknown() }))
-        })
+        }),
+        401: ErrorSchema,
+        403: ErrorSchema
       }
     }
   }, async () => ({
@@ -82,6 +85,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['templates'],
+      operationId: 'previewTemplate',
       summary: 'Render a template without sending it',
       security: [{ bearer: [] }],
       params: Type.Object({ name: TemplateNameSchema }),
@@ -104,7 +108,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.post('/api/telegram/send-templated', {
     onRequest: app.auth.sender,
-    schema: { tags: ['send'], summary: 'Render a template and queue it', security: [{ bearer: [] }], body: SendTemplatedBodySchema, response: { 202: TemplatedAcceptedSchema, ...sent, ...errors } }
+    schema: { tags: ['send'], operationId: 'sendTemplated', summary: 'Render a template and queue it', security: [{ bearer: [] }], body: SendTemplatedBodySchema, response: { 202: TemplatedAcceptedSchema, ...sent, ...errors } }
   }, async (request, reply) => {
     const body = fromTemplated(request.body)
     let r: Rendered
@@ -116,6 +120,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.sender,
     schema: {
       tags: ['send'],
+      operationId: 'bookingNotification',
       summary: 'Notify about a booking event (created, confirmed, cancelled, reminder, updated)',
       description: 'Goes to TELEGRAM_CHAT_ID unless chat_id is given. With buttons:true the message carries Confirm/Cancel buttons whose presses come back through the webhook.',
       security: [{ bearer: [] }],

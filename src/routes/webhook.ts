@@ -63,6 +63,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     preValidation: async (request) => { request.body ??= {} },
     schema: {
       tags: ['webhook'],
+      operationId: 'setupWebhook',
       summary: 'Point Telegram at this service\'s webhook (setWebhook, always with a secret_token)',
       security: [{ bearer: [] }],
       body: SetupBodySchema,
@@ -89,6 +90,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags: ['webhook'],
+      operationId: 'deleteWebhook',
       summary: 'Remove the webhook (deleteWebhook)',
       security: [{ bearer: [] }],
       querystring: Type.Object({ drop_pending_updates: Type.Optional(Type.Boolean()) }),
@@ -104,6 +106,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     onRequest: app.auth.admin,
     schema: {
       tags: ['webhook'],
+      operationId: 'getWebhookInfo',
       summary: 'Webhook state as Telegram sees it (getWebhookInfo)',
       security: [{ bearer: [] }],
       response: { 200: WebhookInfoSchema, ...errors }
@@ -135,8 +138,10 @@ const receiver: FastifyPluginAsyncTypebox = async (app) => {
     },
     schema: {
       tags: ['webhook'],
+      operationId: 'receiveUpdate',
       summary: 'Updates from Telegram (authenticated by X-Telegram-Bot-Api-Secret-Token)',
       description: 'Always 200 for an authenticated request, even for an update it cannot read (Telegram would resend it forever); 503 when Redis is down, so Telegram retries.',
+      security: [{ telegramSecretToken: [] }],
       response: { 200: Type.Object({ ok: Type.Boolean() }), 401: ErrorSchema, 503: ErrorSchema }
     }
   }, async (request) => {

@@ -76,7 +76,8 @@ export const QueueMetricsSchema = Type.Object({
     waiting_chats: 1,
     dlq: 2,
     oldest_waiting_s: { critical: 0, high: 0.4, normal: 2.1, low: 0 },
-    counters: { queued: 1042, sent: 1019, retried: 12, failed: 0, dead: 2, expired: 0, cancelled: 1, uncertain: 0, rate_limited: 0, migrated: 0, requeued: 0 },
+    // every counter, so one added to COUNTER_NAMES keeps the example valid
+    counters: Object.fromEntries(COUNTER_NAMES.map(n => [n, ({ queued: 1042, sent: 1019, retried: 12, dead: 2, cancelled: 1 } as Partial<Record<CounterName, number>>)[n] ?? 0])),
     success_rate: 0.998,
     latency_ms: { samples: 1019, p50: 4, p90: 9, p99: 31 },
     rate_limiter: { requests: 30, window_ms: 1000, chat_interval_ms: 1000, group_per_minute: 20, ahead_ms: 0, pause_ms: 0, paused: false },

@@ -68,7 +68,11 @@ export type BookingEvent = Static<typeof BookingEventSchema>
 // Fields that booking_update can show as "before → after".
 export const BookingChangesSchema = Type.Partial(Type.Pick(BookingDataSchema, [
   'service', 'date', 'time_slots', 'people_count', 'total_price', 'status', 'client_name', 'client_phone', 'studio', 'address'
-]), { description: 'the booking\'s values before the update; fields that differ are listed as changes' })
+]), {
+  description: 'the booking\'s values before the update; fields that differ are listed as changes',
+  // Pick would carry over the whole booking's example, id included
+  examples: [{ date: '2024-12-14', time_slots: ['18:00-19:00'] }]
+})
 export type BookingChanges = Static<typeof BookingChangesSchema>
 
 export const BookingNotificationBodySchema = Type.Object({
