@@ -62,7 +62,9 @@ export type MessageStatus = typeof STATUSES[number]
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
  * nt a note for the sender, b the broadcast it belongs to, f uploaded file ids,
  * q when it was requeued from the DLQ, bo its own backoff ("e:<ms>"
- * exponential, "f:<ms>" fixed), to its own per-attempt timeout in ms.
+ * exponential, "f:<ms>" fixed), to its own per-attempt timeout in ms,
+ * pb 1 when it goes with allow_paid_broadcast (claim.lua takes it from the
+ * paid rate instead of the bot's global one).
  * Messages stored before bo/to existed simply lack them: the configured
  * backoff and timeout apply.
  */
@@ -84,6 +86,7 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.files !== undefined && m.files.length > 0) fields.push('f', m.files.join(','))
   if (m.backoff !== undefined) fields.push('bo', `${m.backoff.type === 'fixed' ? 'f' : 'e'}:${m.backoff.delayMs}`)
   if (m.timeoutMs !== undefined) fields.push('to', m.timeoutMs)
+  if (m.calls.some(c => c.params.allow_paid_broadcast === true)) fields.push('pb', 1)
   return fields
 }
 
