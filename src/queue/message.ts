@@ -56,7 +56,7 @@ export type MessageStatus = typeof STATUSES[number]
 
 /**
  * Message hash fields: s status, c chat, pr priority rank, sq per-queue
- * sequence (per-chat order), p calls JSON, n number of calls, i next call,
+ * sequence (per-chat order), p calls JSON, n number of calls (absent: 1), i next call,
  * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
@@ -73,11 +73,12 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
     'c', chat,
     'pr', PRIORITIES.indexOf(m.priority),
     'p', JSON.stringify(m.calls),
-    'n', m.calls.length,
     'ma', m.attempts,
     't', now,
     'x', m.expiresAt
   ]
+  // every reader takes a missing n as 1, the common case
+  if (m.calls.length !== 1) fields.push('n', m.calls.length)
   if (m.sendAt !== undefined && m.sendAt > now) fields.push('sa', m.sendAt)
   if (m.metadata !== undefined) fields.push('md', JSON.stringify(m.metadata))
   if (m.idempotencyKey !== undefined) fields.push('ik', m.idempotencyKey)
