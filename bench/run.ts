@@ -9,6 +9,7 @@
 //   BENCH_RUNS=3       repetitions per figure (median and range are reported)
 //   BENCH_ONLY=enqueue,drain,memory,latency,broadcast,paid,limits   a subset
 //   BENCH_DRAIN_MESSAGES=20000
+//   BENCH_SIDES=tg-relay,bullmq   only these sides (tg-relay, bullmq, bullmq-route, bare, relay-bare)
 //   BENCH_PROFILE=1    V8 CPU profiles of every target child in bench/profiles/
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -37,6 +38,7 @@ const ctx: BenchContext = {
   runs: Math.max(1, Number(env.BENCH_RUNS ?? 3)),
   seconds: Math.max(1, Number(env.BENCH_SECONDS ?? 10)),
   drainMessages: Math.max(100, Number(env.BENCH_DRAIN_MESSAGES ?? 20_000)),
+  ...(env.BENCH_SIDES ? { sides: new Set(env.BENCH_SIDES.split(',').map(s => s.trim())) } : {}),
   ...(env.BENCH_PROFILE === '1' ? { profileDir: `${ROOT}bench/profiles` } : {}),
   log: line => process.stderr.write(line + '\n')
 }

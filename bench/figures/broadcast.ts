@@ -4,6 +4,7 @@
 // recipient with addBulk. Time from the request to the 202, CPU of server +
 // Redis, and Redis bytes per pending recipient (INFO used_memory delta / N).
 import { Pool } from 'undici'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext, CpuPerUnit } from '../lib/context.ts'
 import { cpuMeter } from '../lib/context.ts'
 import { post } from '../lib/http.ts'
@@ -59,7 +60,7 @@ async function once (side: BroadcastSide, ctx: BenchContext): Promise<BroadcastR
 export async function broadcastFigure (ctx: BenchContext): Promise<BroadcastRun[]> {
   const runs: BroadcastRun[] = []
   for (let i = 0; i < ctx.runs; i++) {
-    for (const side of ['tg-relay', 'bullmq'] as const) runs.push(await once(side, ctx))
+    for (const side of sidesOf(ctx, ['tg-relay', 'bullmq'] as BroadcastSide[])) runs.push(await once(side, ctx))
   }
   return runs
 }

@@ -5,6 +5,7 @@
 // concurrency. Rate = deliveries between the first and the last one, so
 // neither side's process start-up counts.
 import { startEmulator } from '../../src/emulator/index.ts'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext, CpuPerUnit } from '../lib/context.ts'
 import { cpuMeter } from '../lib/context.ts'
 import { watchDeliveries } from '../lib/deliveries.ts'
@@ -80,10 +81,10 @@ export async function drainFigure (ctx: BenchContext, headline = 16, others: num
   const n = ctx.drainMessages
   const runs: DrainRun[] = []
   for (let i = 0; i < ctx.runs; i++) {
-    for (const side of DRAIN_SIDES) runs.push(await drainOnce(side, headline, n, ctx))
+    for (const side of sidesOf(ctx, DRAIN_SIDES)) runs.push(await drainOnce(side, headline, n, ctx))
   }
   for (const c of others) {
-    for (const side of DRAIN_SIDES) runs.push(await drainOnce(side, c, n, ctx))
+    for (const side of sidesOf(ctx, DRAIN_SIDES)) runs.push(await drainOnce(side, c, n, ctx))
   }
   return runs
 }

@@ -6,6 +6,7 @@
 import autocannon, { type Result } from 'autocannon'
 import type { RedisClient } from '../../src/redis/client.ts'
 import { queueKeys } from '../../src/queue/keys.ts'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext, CpuPerUnit } from '../lib/context.ts'
 import { cpuMeter } from '../lib/context.ts'
 import { freshRedis, costPerMessage } from '../lib/redis.ts'
@@ -87,7 +88,7 @@ async function stored (side: Side, client: RedisClient | undefined): Promise<num
 export async function enqueueFigure (ctx: BenchContext): Promise<EnqueueRun[]> {
   const runs: EnqueueRun[] = []
   for (let i = 0; i < ctx.runs; i++) {
-    for (const side of ENQUEUE_SIDES) runs.push(await enqueueOnce(side, ctx))
+    for (const side of sidesOf(ctx, ENQUEUE_SIDES)) runs.push(await enqueueOnce(side, ctx))
   }
   return runs
 }

@@ -5,6 +5,7 @@
 // in one process).
 import { Client } from 'undici'
 import { startEmulator } from '../../src/emulator/index.ts'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext } from '../lib/context.ts'
 import { watchDeliveries } from '../lib/deliveries.ts'
 import { freshRedis, round } from '../lib/redis.ts'
@@ -87,7 +88,7 @@ async function once (side: LatencySide, ctx: BenchContext): Promise<LatencyRun> 
 export async function latencyFigure (ctx: BenchContext): Promise<LatencyRun[]> {
   const runs: LatencyRun[] = []
   for (let i = 0; i < ctx.runs; i++) {
-    for (const side of LATENCY_SIDES) runs.push(await once(side, ctx))
+    for (const side of sidesOf(ctx, LATENCY_SIDES)) runs.push(await once(side, ctx))
   }
   return runs
 }

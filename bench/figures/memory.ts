@@ -4,6 +4,7 @@
 // any Redis it is given): INFO used_memory delta / N, and MEMORY USAGE of
 // one stored message (tg-relay's hash) against one BullMQ job hash.
 import type { RedisClient } from '../../src/redis/client.ts'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext } from '../lib/context.ts'
 import { postMany } from '../lib/http.ts'
 import { distinctChatBodies } from '../lib/payload.ts'
@@ -67,6 +68,6 @@ async function once (side: MemorySide, ctx: BenchContext): Promise<MemoryRun> {
 /** One run: bytes in Redis do not depend on the machine's load. */
 export async function memoryFigure (ctx: BenchContext): Promise<MemoryRun[]> {
   const runs: MemoryRun[] = []
-  for (const side of MEMORY_SIDES) runs.push(await once(side, ctx))
+  for (const side of sidesOf(ctx, MEMORY_SIDES)) runs.push(await once(side, ctx))
   return runs
 }

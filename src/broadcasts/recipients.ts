@@ -50,7 +50,7 @@ export function parseRecipients (raw: unknown[], o: { template: boolean }): Reci
   // The usual list is plain chat ids: the same schema checked over the whole
   // array at once (compiled, ~20× faster than entry by entry); anything else,
   // or a bad entry, goes through the loop below, which names each bad one.
-  if (v.allChats.Check(raw)) return distinct(raw as Array<number | string>)
+  if (v.allChats.Check(raw as unknown)) return distinct(raw as Array<number | string>)
   const seen = new Set<string>()
   const unique: Recipient[] = []
   const details: FieldError[] = []
