@@ -4,6 +4,7 @@ import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { redisClient } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { broadcastAddScript, broadcastKeys } from '../../src/queue/scripts.ts'
 
 t.test('broadcasts', async t => {
   const relay = await startRelay(t)
@@ -144,6 +145,15 @@ t.test('broadcasts', async t => {
     t.equal(await redis.zscore(keys.broadcastsDue, id), String(Date.parse(body.send_at)), 'due at send_at')
     t.match((await call('GET', `/api/telegram/broadcasts/${id}?limit=0`)).body, { status: 'scheduled', pending: 1200 })
     t.match((await call('DELETE', `/api/telegram/broadcasts/${id}`)).body, { cancelled: 1200 })
+  })
+
+  t.test('a chunk sent twice (a resend after a reconnect) is listed once', async t => {
+    const res = await call('POST', '/api/telegram/broadcasts', { recipients: [651, 652, 653], text: 'chunked', send_at: new Date(Date.now() + 3_600_000).toISOString() })
+    const id = res.body.id as string
+    // the first chunk again, as a resent command would bring it
+    t.same(await broadcastAddScript(redis, { ...broadcastKeys(keys, id), wake: keys.wake }, { id, listedBefore: 0, dueAt: 0, ttlMs: 60_000, entries: ['651', '652', '653'] }), { listed: 3, status: 'queued' })
+    t.same(await redis.lrange(keys.broadcastPending(id), 0, -1), ['651', '652', '653'])
+    t.match((await call('DELETE', `/api/telegram/broadcasts/${id}`)).body, { cancelled: 3, not_cancelled: 0 })
   })
 
   t.test('unknown broadcast: 404', async t => {
