@@ -22,6 +22,8 @@ declare module 'autocannon' {
     headers?: Record<string, string>
     body?: string
     timeout?: number
+    /** per-request hooks: setupRequest may change the body of each request */
+    requests?: Array<{ method?: string, path?: string, headers?: Record<string, string>, setupRequest?: (req: { body?: string }) => { body?: string } }>
   }
 
   export interface Result {

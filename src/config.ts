@@ -54,6 +54,7 @@ export const EnvSchema = Type.Object({
   TELEGRAM_RETRY_BACKOFF_FACTOR: Num(2, 'exponential backoff factor', 1),
   TELEGRAM_RATE_LIMIT_REQUESTS: Int(30, 'global sends per window (all workers)', 1, 1000),
   TELEGRAM_RATE_LIMIT_WINDOW: Num(1, 'global rate window, seconds', 0.001),
+  TELEGRAM_PAID_RATE_LIMIT: Int(1000, 'sends per second for messages with allow_paid_broadcast (all workers; bots enabled for paid broadcasts)', 1, 1000),
   TELEGRAM_CHAT_RATE_INTERVAL: Int(1000, 'min ms between two sends to one chat', 0),
   TELEGRAM_GROUP_RATE_PER_MINUTE: Int(20, 'sends per minute to one group/channel', 1),
   TELEGRAM_QUEUE_NAME: Type.String({ default: 'queue', pattern: '^[A-Za-z0-9_.-]+$', description: 'queue key name' }),

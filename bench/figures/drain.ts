@@ -1,18 +1,20 @@
-// Figure 2: N messages queued first, then one worker process delivers them to
-// the emulator (limits off, in this process): tg-relay's worker (ROLE=worker)
-// against a BullMQ Worker making the same undici request, same concurrency and
-// pool. Rate = deliveries between the first and the last one, so neither side's
-// process start-up counts.
+// Figure 2: N messages queued first (a distinct chat each), then one worker
+// process delivers them to the emulator (limits off, in this process):
+// tg-relay's worker (`npm start`, ROLE=worker, LOG_LEVEL=warn) against the
+// BullMQ service's Worker and the BullMQ worker on tg-relay's client, same
+// concurrency. Rate = deliveries between the first and the last one, so
+// neither side's process start-up counts.
 import { startEmulator } from '../../src/emulator/index.ts'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext, CpuPerUnit } from '../lib/context.ts'
 import { cpuMeter } from '../lib/context.ts'
 import { watchDeliveries } from '../lib/deliveries.ts'
-import { createLoader, preload } from '../lib/preload.ts'
+import { createLoader, preload, type LoaderSide } from '../lib/preload.ts'
 import { costPerMessage, freshRedis, round } from '../lib/redis.ts'
 import { startSide, UNLIMITED_RATES } from '../lib/targets.ts'
 
 export interface DrainRun {
-  side: 'tg-relay' | 'bullmq'
+  side: LoaderSide
   concurrency: number
   messages: number
   messages_per_s: number
@@ -23,13 +25,13 @@ export interface DrainRun {
   redis_commands: ReturnType<typeof costPerMessage>
 }
 
-const CHATS = 1000
+export const DRAIN_SIDES: LoaderSide[] = ['tg-relay', 'bullmq', 'bullmq-route']
 
-export async function drainOnce (side: DrainRun['side'], concurrency: number, n: number, ctx: BenchContext): Promise<DrainRun> {
+export async function drainOnce (side: LoaderSide, concurrency: number, n: number, ctx: BenchContext): Promise<DrainRun> {
   const redis = await freshRedis()
   const emulator = await startEmulator({ limits: false })
   try {
-    const loader = await createLoader(side, redis, CHATS)
+    const loader = await createLoader(side, redis, n)
     await preload(loader, n)
     await loader.close()
     const deliveries = watchDeliveries(emulator)
@@ -39,6 +41,7 @@ export async function drainOnce (side: DrainRun['side'], concurrency: number, n:
       role: 'worker',
       redisUrl: redis.url,
       apiUrl: emulator.url,
+      logLevel: 'warn',
       env: { ...UNLIMITED_RATES, QUEUE_MAX_CONCURRENT_JOBS: String(concurrency) },
       ...(ctx.profileDir ? { profileDir: ctx.profileDir } : {}),
       ...(ctx.scripts?.[side] ? { script: ctx.scripts[side] } : {})
@@ -74,14 +77,14 @@ export async function drainOnce (side: DrainRun['side'], concurrency: number, n:
 }
 
 /** The headline concurrency `runs` times; the others once each. */
-export async function drainFigure (ctx: BenchContext, headline = 10, others: number[] = [5, 50]): Promise<DrainRun[]> {
+export async function drainFigure (ctx: BenchContext, headline = 16, others: number[] = [5, 10, 50]): Promise<DrainRun[]> {
   const n = ctx.drainMessages
   const runs: DrainRun[] = []
   for (let i = 0; i < ctx.runs; i++) {
-    for (const side of ['tg-relay', 'bullmq'] as const) runs.push(await drainOnce(side, headline, n, ctx))
+    for (const side of sidesOf(ctx, DRAIN_SIDES)) runs.push(await drainOnce(side, headline, n, ctx))
   }
   for (const c of others) {
-    for (const side of ['tg-relay', 'bullmq'] as const) runs.push(await drainOnce(side, c, n, ctx))
+    for (const side of sidesOf(ctx, DRAIN_SIDES)) runs.push(await drainOnce(side, c, n, ctx))
   }
   return runs
 }

@@ -1,18 +1,23 @@
 // Figure 4: idle enqueue-to-delivery latency. One message at a time: POST
 // /send, wait until the emulator (limits off, in this process) has it, pause,
-// repeat. tg-relay runs as one process (ROLE=all: API + worker), the peer the
-// same way (the route on Queue.add plus a BullMQ Worker in one process).
+// repeat. tg-relay runs as one process (`npm start`, ROLE=all: API + worker)
+// at its default log level, the peers the same way (route and BullMQ Worker
+// in one process).
 import { Client } from 'undici'
 import { startEmulator } from '../../src/emulator/index.ts'
+import { sidesOf } from '../lib/context.ts'
 import type { BenchContext } from '../lib/context.ts'
 import { watchDeliveries } from '../lib/deliveries.ts'
 import { freshRedis, round } from '../lib/redis.ts'
-import { startSide, UNLIMITED_RATES } from '../lib/targets.ts'
+import { startSide, UNLIMITED_RATES, type Side } from '../lib/targets.ts'
 import { SERVICE_TOKEN, bookingBody } from '../lib/payload.ts'
 import { percentile } from '../lib/stats.ts'
 
+export type LatencySide = Extract<Side, 'tg-relay' | 'bullmq' | 'bullmq-route'>
+export const LATENCY_SIDES: LatencySide[] = ['tg-relay', 'bullmq', 'bullmq-route']
+
 export interface LatencyRun {
-  side: 'tg-relay' | 'bullmq'
+  side: LatencySide
   samples: number
   p50_ms: number
   p90_ms: number
@@ -26,7 +31,7 @@ const SAMPLES = 500
 const WARMUP = 30
 const PAUSE_MS = 5
 
-async function once (side: LatencyRun['side'], ctx: BenchContext): Promise<LatencyRun> {
+async function once (side: LatencySide, ctx: BenchContext): Promise<LatencyRun> {
   const redis = await freshRedis()
   const emulator = await startEmulator({ limits: false })
   const target = await startSide(side, {
@@ -83,7 +88,7 @@ async function once (side: LatencyRun['side'], ctx: BenchContext): Promise<Laten
 export async function latencyFigure (ctx: BenchContext): Promise<LatencyRun[]> {
   const runs: LatencyRun[] = []
   for (let i = 0; i < ctx.runs; i++) {
-    for (const side of ['tg-relay', 'bullmq'] as const) runs.push(await once(side, ctx))
+    for (const side of sidesOf(ctx, LATENCY_SIDES)) runs.push(await once(side, ctx))
   }
   return runs
 }

@@ -35,7 +35,7 @@ export async function limitsFigure (ctx: BenchContext): Promise<LimitsRun> {
     await preload(loader, queued)
     await loader.close()
     const deliveries = watchDeliveries(emulator)
-    const target = await startSide('tg-relay', { role: 'all', redisUrl: redis.url, apiUrl: emulator.url, ...(ctx.profileDir ? { profileDir: ctx.profileDir } : {}) })
+    const target = await startSide('tg-relay', { role: 'all', logLevel: 'warn', redisUrl: redis.url, apiUrl: emulator.url, ...(ctx.profileDir ? { profileDir: ctx.profileDir } : {}) })
     try {
       await deliveries.until(1, 30_000)
       const first = deliveries.times[0] as number

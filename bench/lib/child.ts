@@ -1,6 +1,7 @@
 // Runs a benchmark target (bench/targets/*.ts) in a child process, so a
 // server never shares an event loop with the load generator or the emulator.
-// A target prints one line `READY {json}` once it serves; SIGTERM closes it.
+// A target prints one line `READY {json}` once it serves (or, for src/server.ts
+// started as `npm start` starts it, its banner); SIGTERM closes it.
 // Every child is remembered and killed when the benchmark exits, however it exits.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, readFileSync } from 'node:fs'
@@ -44,6 +45,13 @@ export interface StartOptions {
   /** directory for a V8 CPU profile of this child (node --cpu-prof) */
   profileDir?: string
   timeoutMs?: number
+  /** what on stdout means "serving", and what it says (default: a `READY {json}` line) */
+  ready?: (stdout: string) => Record<string, string> | undefined
+}
+
+const readyLine = (stdout: string): Record<string, string> | undefined => {
+  const m = /^READY (\{.*\})$/m.exec(stdout)
+  return m ? JSON.parse(m[1] as string) as Record<string, string> : undefined
 }
 
 export async function startTarget (name: string, script: string, env: Record<string, string>, o: StartOptions = {}): Promise<Target> {
@@ -66,15 +74,22 @@ export async function startTarget (name: string, script: string, env: Record<str
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start in time:\n${out}`)) }, o.timeoutMs ?? 30_000)
     const onExit = () => { clearTimeout(timer); reject(new Error(`${name} exited during startup:\n${out}`)) }
     child.once('exit', onExit)
-    child.stderr?.on('data', (c: Buffer) => { out += c.toString() })
+    // only the tail is kept: a target logging at info level must not grow this without bound
+    const keep = (c: Buffer) => { out += c.toString(); if (out.length > 1_000_000) out = out.slice(-100_000) }
+    child.stderr?.on('data', keep)
+    const isReady = o.ready ?? readyLine
+    let stdout = ''
+    let done = false
     child.stdout?.on('data', (c: Buffer) => {
-      const before = out
-      out += c.toString()
-      const m = /^READY (\{.*\})$/m.exec(out)
-      if (m && !/^READY /m.test(before)) {
+      keep(c)
+      if (done) return
+      stdout += c.toString()
+      const info = isReady(stdout)
+      if (info) {
+        done = true
         clearTimeout(timer)
         child.off('exit', onExit)
-        resolve(JSON.parse(m[1] as string) as Record<string, string>)
+        resolve(info)
       }
     })
   })

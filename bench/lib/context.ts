@@ -12,6 +12,8 @@ export interface BenchContext {
   seconds: number
   /** messages preloaded for the drain figure */
   drainMessages: number
+  /** only these sides (BENCH_SIDES), for profiling one side at a time */
+  sides?: Set<string>
   /** write V8 CPU profiles of the targets here */
   profileDir?: string
   log (line: string): void
@@ -22,6 +24,11 @@ export interface BenchContext {
     before (redis: BenchRedis, side: string): Promise<void>
     after (redis: BenchRedis, side: string, units: number): Promise<void>
   }
+}
+
+/** The sides a figure runs: all of them, or those BENCH_SIDES names. */
+export function sidesOf<S extends string> (ctx: BenchContext, all: S[]): S[] {
+  return ctx.sides ? all.filter(s => ctx.sides?.has(s)) : all
 }
 
 export interface CpuPerUnit {

@@ -1,6 +1,6 @@
 // Queues messages straight into Redis (no HTTP), the way each side's route
 // would: tg-relay through the send route's acceptMessage (the producer and enqueue.lua), the
-// peer through BullMQ Queue.add. Used to preload drains and to measure memory.
+// peers through BullMQ Queue.add with their own job shapes. Used to preload drains.
 import { Queue } from 'bullmq'
 import type { RedisClient } from '../../src/redis/client.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
@@ -10,6 +10,7 @@ import { acceptMessage, resolveDelivery } from '../../src/routes/delivery.ts'
 import { fromSend } from '../../src/schemas/compat/index.ts'
 import { composeCalls } from '../../src/telegram/compose.ts'
 import { connectRedis } from '../../src/redis/connect.ts'
+import { SERVICE_JOB_OPTIONS, SERVICE_QUEUE, type ServiceJob } from '../targets/bullmq-service-worker.ts'
 import type { Side } from './targets.ts'
 import type { BenchRedis } from './redis.ts'
 import { BULL_QUEUE, bookingBody, bullJobOptions, chatFor, peerJob, type PeerJob } from './payload.ts'
@@ -25,7 +26,9 @@ export interface Loader {
   close (): Promise<void>
 }
 
-export async function createLoader (side: Exclude<Side, 'bare'>, redis: BenchRedis, chats: number): Promise<Loader> {
+export type LoaderSide = Extract<Side, 'tg-relay' | 'bullmq' | 'bullmq-route'>
+
+export async function createLoader (side: LoaderSide, redis: BenchRedis, chats: number): Promise<Loader> {
   const config = defaultConfig()
   const body = (i: number) => bookingBody(chatFor(i, chats), 1000 + i)
   if (side === 'tg-relay') {
@@ -40,6 +43,19 @@ export async function createLoader (side: Exclude<Side, 'bare'>, redis: BenchRed
       })),
       keyOf: id => keys.msg(id),
       async close () { conn.disconnect() }
+    }
+  }
+  if (side === 'bullmq') {
+    const service = new Queue<ServiceJob>(SERVICE_QUEUE, { connection: { host: redis.host, port: redis.port } })
+    await service.waitUntilReady()
+    return {
+      add: (first, count) => Promise.all(Array.from({ length: count }, async (_, j) => {
+        const { chat_id: chatId, text, parse_mode: parseMode, disable_notification: quiet } = body(first + j)
+        const data: ServiceJob = { chat_id: chatId, text: text as string, ...(parseMode === 'HTML' ? { parse_mode: parseMode } : {}), ...(quiet !== undefined ? { disable_notification: quiet } : {}) }
+        return (await service.add('send', data, SERVICE_JOB_OPTIONS)).id ?? ''
+      })),
+      keyOf: id => `bull:${SERVICE_QUEUE}:${id}`,
+      async close () { await service.close() }
     }
   }
   const queue = new Queue<PeerJob>(BULL_QUEUE, { connection: { host: redis.host, port: redis.port } })

@@ -1,6 +1,8 @@
 // A fresh redis-server per measurement (AOF on, appendfsync everysec — what
 // `npm start` runs), on a free port in a temporary directory, never the
-// machine's 6379; plus the INFO readings the figures need.
+// machine's 6379; plus the INFO readings the figures need. Its hash encoding
+// is put back to Redis's default, so every side starts on a stock Redis (and
+// tg-relay tunes it at startup, as it does on a Redis it is given).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,6 +11,8 @@ import { startRedisServer, type RedisServer } from '../../src/redis/server-proce
 import { connectRedis } from '../../src/redis/connect.ts'
 
 const running = new Set<RedisServer>()
+/** redis.conf's default */
+const STOCK_LISTPACK_VALUE = 64
 
 export interface BenchRedis {
   url: string
@@ -38,6 +42,7 @@ export async function freshRedis (): Promise<BenchRedis> {
   const server = await startRedisServer({ dir })
   running.add(server)
   const client = await connectRedis({ redis: server.url, name: 'bench' })
+  await client.config('SET', 'hash-max-listpack-value', String(STOCK_LISTPACK_VALUE))
   const info = async (section: string) => parseInfo(await client.info(section))
   return {
     url: server.url,

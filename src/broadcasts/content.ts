@@ -1,8 +1,8 @@
 // What a broadcast sends to each recipient: the Bot API calls, built the
 // same way as POST /send (composeCalls) or /send-templated (render, then
-// compose). A plain message is composed once and only its chat_id changes;
-// a template is rendered once per language, and once per recipient only when
-// that recipient brings its own data.
+// compose), with a placeholder chat. Recipients that get the same calls share
+// one variant, stored once: a plain message is one variant, a template one
+// per language, plus one per recipient that brings its own data.
 import { InputError, type FieldError } from '../input-error.ts'
 import type { BotCall } from '../queue/message.ts'
 import type { BroadcastBody } from '../schemas/broadcast.ts'
@@ -11,7 +11,10 @@ import { composeCalls } from '../telegram/compose.ts'
 import { TemplateError, type Rendered, type TemplateCatalog } from '../templates/index.ts'
 import type { Recipient } from './recipients.ts'
 
-export interface RecipientCalls {
+export interface Variant {
+  /** recipients with the same key get the same calls */
+  key: string
+  /** chat_id is PLACEHOLDER_CHAT: each recipient's goes in when its message is made */
   calls: BotCall[]
   /** shown in the message's status, e.g. a template rendered in the default language */
   note?: string
@@ -20,24 +23,19 @@ export interface RecipientCalls {
 export interface BroadcastContent {
   /** kept with the broadcast, returned by GET: what is being sent */
   summary: Record<string, unknown>
+  /** true: every message goes with allow_paid_broadcast (the paid rate) */
+  paid: boolean
   /**
-   * The calls for one recipient. `position` is its place among the distinct
-   * recipients: where the first recipient's call could differ from the rest
-   * (an uploaded file sent once, its returned file_id reused by the others).
-   * Throws InputError naming the recipient; called for every recipient
-   * before anything is queued, and again while queueing.
+   * The variant one recipient gets. Throws InputError naming the recipient;
+   * called for every recipient before anything is queued.
    */
-  callsFor (r: Recipient, position: number): RecipientCalls
+  variantFor (r: Recipient): Variant
 }
 
 const MESSAGE_FIELDS = ['text', 'photo', 'document', 'voice', 'caption', 'parse_mode'] as const
 const COMMON_FIELDS = ['disable_notification', 'protect_content', 'allow_paid_broadcast', 'link_preview_options', 'reply_markup'] as const
 /** chat_id while composing once for everyone; each recipient's replaces it */
-const PLACEHOLDER_CHAT = 0
-
-function withChat (calls: BotCall[], chatId: number | string): BotCall[] {
-  return calls.map(c => ({ method: c.method, params: { ...c.params, chat_id: chatId } }))
-}
+export const PLACEHOLDER_CHAT = 0
 
 function pick<K extends keyof BroadcastBody> (body: BroadcastBody, fields: readonly K[]): Partial<Pick<BroadcastBody, K>> {
   const out: Partial<Pick<BroadcastBody, K>> = {}
@@ -56,7 +54,8 @@ export function broadcastContent (body: BroadcastBody, templates: TemplateCatalo
     if (body.text !== undefined) summary.text = shorten(body.text)
     if (kind !== 'text') summary[kind] = body[kind]
     if (body.caption !== undefined) summary.caption = shorten(body.caption)
-    return { summary, callsFor: r => ({ calls: withChat(calls, r.chatId) }) }
+    const variant: Variant = { key: '', calls }
+    return { summary, paid: body.allow_paid_broadcast === true, variantFor: () => variant }
   }
   return templateContent(body, body.template, templates)
 }
@@ -71,13 +70,13 @@ function templateContent (body: BroadcastBody, name: string, templates: Template
   const common = pick(body, COMMON_FIELDS)
   const base = body.data ?? {}
 
-  const compose = (r: Rendered): RecipientCalls => {
+  const compose = (key: string, r: Rendered): Variant => {
     const calls = composeCalls({ chat_id: PLACEHOLDER_CHAT, text: r.text, parse_mode: 'HTML', ...common, ...(r.replyMarkup && !common.reply_markup ? { reply_markup: r.replyMarkup as SendBody['reply_markup'] } : {}) })
-    return { calls, ...(r.fallback ? { note: `template ${r.template} has no "${r.requestedLanguage}" file: rendered in ${r.language}` } : {}) }
+    return { key, calls, ...(r.fallback ? { note: `template ${r.template} has no "${r.requestedLanguage}" file: rendered in ${r.language}` } : {}) }
   }
-  const render = (language: string | undefined, data: Record<string, unknown>, where: { data: string, language: string }): RecipientCalls => {
+  const render = (key: string, language: string | undefined, data: Record<string, unknown>, where: { data: string, language: string }): Variant => {
     try {
-      return compose(templates.render(name, language, data))
+      return compose(key, templates.render(name, language, data))
     } catch (err) {
       if (!(err instanceof TemplateError) || err.statusCode >= 500) throw err
       // the catalog names fields as data.x and language; say where in the body they came from
@@ -91,23 +90,24 @@ function templateContent (body: BroadcastBody, name: string, templates: Template
   }
 
   // one rendering per language for everyone without data of their own
-  const shared = new Map<string, RecipientCalls>()
+  const shared = new Map<string, Variant>()
   return {
     summary: { kind: 'template', template: name, ...(body.language ? { language: body.language } : {}) },
-    callsFor (r) {
+    paid: body.allow_paid_broadcast === true,
+    variantFor (r) {
       const language = r.language ?? body.language
       const at = `body.recipients[${r.index}]`
+      const where = (data: string) => ({ data, language: r.language === undefined ? 'body.language' : `${at}.language` })
       if (r.data === undefined) {
-        const key = language ?? ''
-        let c = shared.get(key)
-        if (c === undefined) {
-          c = render(language, base, { data: 'body.data', language: r.language === undefined ? 'body.language' : `${at}.language` })
-          shared.set(key, c)
+        const key = `l:${language ?? ''}`
+        let v = shared.get(key)
+        if (v === undefined) {
+          v = render(key, language, base, where('body.data'))
+          shared.set(key, v)
         }
-        return { ...c, calls: withChat(c.calls, r.chatId) }
+        return v
       }
-      const own = render(language, { ...base, ...r.data }, { data: `${at}.data`, language: r.language === undefined ? 'body.language' : `${at}.language` })
-      return { ...own, calls: withChat(own.calls, r.chatId) }
+      return render(`r:${r.index}`, language, { ...base, ...r.data }, where(`${at}.data`))
     }
   }
 }

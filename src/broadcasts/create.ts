@@ -1,24 +1,31 @@
-// Queues a broadcast: one message per distinct recipient, through
-// producer.enqueue like every other send, in chunks so memory stays flat however
-// many recipients there are (at most two chunks' messages exist at a time).
-// Each chunk's message ids are appended to the broadcast's id list together
-// with the count of recipients done ("listed"), so a request that died midway
-// can be resumed with the same idempotency_key: recipients up to "listed" are
-// skipped, and those queued but not yet listed come back as duplicates of
-// their per-recipient idempotency key instead of being queued twice.
+// Queues a broadcast: its content once per variant and its recipients as one
+// list of chats (see src/queue/lua/includes/broadcast.lua), one script call
+// per chunk of recipients. Nothing is delivered until the last chunk is in:
+// that call also makes the broadcast due, and claim.lua then turns recipients
+// into messages as the queue drains. A request that died midway is resumed
+// with the same idempotency_key from the count of recipients listed (a chunk
+// goes in only at its expected place, so none is listed twice); without a key
+// the half-stored broadcast is deleted, nothing of it having been sent.
 import { InputError } from '../input-error.ts'
 import { guardRedis } from '../queue/errors.ts'
-import { chatKey, type Priority } from '../queue/keys.ts'
+import { chatKey, PRIORITIES, type Priority } from '../queue/keys.ts'
 import { newMessageId } from '../queue/producer.ts'
+import { broadcastAddScript, broadcastCancelScript, broadcastKeys } from '../queue/scripts.ts'
 import type { BroadcastAccepted } from '../schemas/broadcast.ts'
-import { cancelBroadcast } from './cancel.ts'
-import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'
-import type { BroadcastContent } from './content.ts'
+import { PLACEHOLDER_CHAT, type BroadcastContent, type Variant } from './content.ts'
 import type { RecipientList } from './recipients.ts'
+import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'
+
+/** Recipients as stored ('chat' or 'chat|variant') and the distinct variants they use. */
+export interface PreparedRecipients {
+  entries: string[]
+  variants: Variant[]
+}
 
 export interface BroadcastPlan {
   content: BroadcastContent
   recipients: RecipientList
+  prepared: PreparedRecipients
   priority: Priority
   /** ms epochs, resolved and checked by the route before anything is queued */
   sendAt?: number
@@ -28,10 +35,41 @@ export interface BroadcastPlan {
   idempotencyKey?: string
 }
 
-/** Messages queued per round trip batch: big enough to keep Redis busy, small enough to keep memory flat. */
-export const CHUNK = 500
+/** Recipients per script call: one RPUSH of this many stays well inside Lua's stack limit (~8,000 values). */
+export const CHUNK = 5000
 const LOCK_MS = 30_000
 const IDEMPOTENCY_MS = 24 * 3_600_000
+/** where the chat goes in a variant's stored JSON; a raw control character never occurs in JSON.stringify's output */
+const CHAT_MARK = '\u0001'
+
+/** Every recipient's variant, built before anything is stored: a template failing for one recipient is a 400. */
+export function prepareRecipients (content: BroadcastContent, recipients: RecipientList): PreparedRecipients {
+  const index = new Map<string, number>()
+  const variants: Variant[] = []
+  const entries = recipients.unique.map(r => {
+    const v = content.variantFor(r)
+    let k = index.get(v.key)
+    if (k === undefined) {
+      k = variants.length
+      index.set(v.key, k)
+      variants.push(v)
+    }
+    const chat = chatKey(r.chatId)
+    return k === 0 ? chat : `${chat}|${k}`
+  })
+  return { entries, variants }
+}
+
+function variantFields (variants: Variant[]): Record<string, string | number> {
+  const fields: Record<string, string | number> = {}
+  const placeholder = `"chat_id":${PLACEHOLDER_CHAT}`
+  variants.forEach((v, k) => {
+    fields[k] = JSON.stringify(v.calls).split(placeholder).join(`"chat_id":${CHAT_MARK}`)
+    fields[`n${k}`] = v.calls.length
+    if (v.note !== undefined) fields[`t${k}`] = v.note
+  })
+  return fields
+}
 
 export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): Promise<BroadcastAccepted> {
   const { redis, keys } = d
@@ -74,144 +112,73 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
       .set(keys.broadcastLock(id), '1', 'PX', LOCK_MS)
       .hset(keys.broadcastInfo(id), {
         id,
+        // the form of includes/broadcast.lua; broadcasts without it list one message per recipient
+        v: 2,
         status: 'queuing',
         created_at: Date.now(),
         priority: plan.priority,
+        pr: PRIORITIES.indexOf(plan.priority),
         ...(plan.sendAt !== undefined ? { send_at: plan.sendAt } : {}),
         expires_at: plan.expiresAt,
+        ma: plan.attempts,
+        ...(plan.content.paid ? { pb: 1 } : {}),
         recipients: plan.recipients.unique.length,
         duplicates: plan.recipients.duplicates,
         listed: 0,
+        cur: 0,
         content: JSON.stringify(plan.content.summary),
         ...(plan.metadata !== undefined ? { metadata: JSON.stringify(plan.metadata) } : {}),
         ...(plan.idempotencyKey !== undefined ? { idempotency_key: plan.idempotencyKey } : {})
       })
+      .hset(keys.broadcastVariants(id), variantFields(plan.prepared.variants))
       .pexpire(keys.broadcastInfo(id), ttl)
+      .pexpire(keys.broadcastVariants(id), ttl)
       // the list (GET /api/telegram/broadcasts); entries outlive their broadcast only until listed
       .zadd(keys.broadcasts, Date.now(), id)
       .exec())
   }
 
   try {
-    const cancelled = await queueRecipients(d, plan, id, resumeFrom, ttl)
-    await guardRedis(() => redis.multi()
-      .hset(keys.broadcastInfo(id), 'status', cancelled ? 'cancelled' : 'queued')
-      .del(keys.broadcastLock(id))
-      // the scripts create the counters with the first outcome; give them the broadcast's lifetime
-      .pexpire(keys.broadcast(id), ttl)
-      .exec())
+    const status = await listRecipients(d, plan, id, resumeFrom, ttl)
+    if (status === 'cancelled') {
+      // DELETE came while we were listing: what we listed after it is dropped too
+      await guardRedis(() => broadcastCancelScript(redis, broadcastKeys(keys, id), { id }))
+    }
+    await guardRedis(() => redis.del(keys.broadcastLock(id)))
     await d.replicas.confirm()
-    return answer(cancelled ? 'cancelled' : queuedStatus, resuming)
+    return answer(status === 'cancelled' ? 'cancelled' : queuedStatus, resuming)
   } catch (err) {
-    // Without an idempotency key the client cannot resume: take back what was
-    // queued so that its retry does not send twice (best effort: Redis may be down).
-    if (plan.idempotencyKey === undefined) await rollback(d, id).catch(() => undefined)
+    // Without an idempotency key the client cannot resume: nothing was sent
+    // (the broadcast was not due yet), so take it back (best effort: Redis may be down).
+    if (plan.idempotencyKey === undefined) {
+      await redis.multi()
+        .del(keys.broadcastInfo(id), keys.broadcastVariants(id), keys.broadcastPending(id), keys.broadcastLock(id))
+        .zrem(keys.broadcasts, id)
+        .exec().catch(() => undefined)
     // with one, this request is over: its retry may resume at once (a 503 from
     // the replica wait leaves Redis up, and the lock would answer it 409)
-    else await redis.del(keys.broadcastLock(id)).catch(() => undefined)
+    } else await redis.del(keys.broadcastLock(id)).catch(() => undefined)
     throw err
   }
 }
 
-interface Chunk {
-  /** index after its last recipient */
-  end: number
-  settled: Promise<Array<PromiseSettledResult<{ id: string }>>>
-}
-
-function split (settled: Array<PromiseSettledResult<{ id: string }>>): { ids: string[], failure: unknown } {
-  const ids: string[] = []
-  let failure: unknown
-  for (const s of settled) {
-    if (s.status === 'fulfilled') ids.push(s.value.id)
-    else failure ??= s.reason ?? new Error('enqueue failed')
-  }
-  return { ids, failure }
-}
-
 /**
- * Queues recipients from `from` on, chunk by chunk, with two chunks under
- * way: while Redis runs one chunk's scripts the next one is being built here.
- * Ids are listed in recipient order. True when the broadcast was cancelled
- * meanwhile.
+ * Lists recipients from `from` on, one broadcast-add call per chunk, all
+ * sent at once (ioredis pipelines them; each goes in only at its place). The
+ * last call makes the broadcast due. Returns the broadcast's status after it.
  */
-async function queueRecipients (d: BroadcastDeps, plan: BroadcastPlan, id: string, from: number, ttl: number): Promise<boolean> {
+async function listRecipients (d: BroadcastDeps, plan: BroadcastPlan, id: string, from: number, ttl: number): Promise<string> {
   const { redis, keys } = d
-  const list = plan.recipients.unique
-  const resumable = plan.idempotencyKey !== undefined
-  // times stay the ms the route resolved: a long broadcast is not re-checked
-  // against the clock per recipient (it would fail midway near expires_at)
-  const delivery = {
-    priority: plan.priority,
-    ...(plan.sendAt !== undefined ? { sendAt: plan.sendAt } : {}),
-    expiresAt: plan.expiresAt,
-    attempts: plan.attempts,
-    broadcastId: id
+  const entries = plan.prepared.entries
+  const scriptKeys = { ...broadcastKeys(keys, id), wake: keys.wake }
+  const dueAt = plan.sendAt ?? Date.now()
+  const calls: Array<Promise<{ listed: number, status: string }>> = []
+  for (let at = from; at < entries.length || calls.length === 0; at += CHUNK) {
+    const end = Math.min(at + CHUNK, entries.length)
+    const last = end >= entries.length
+    calls.push(guardRedis(() => broadcastAddScript(redis, scriptKeys, { id, listedBefore: at, dueAt: last ? dueAt : 0, ttlMs: ttl, entries: entries.slice(at, end) })))
   }
-  const launch = (at: number): Chunk => {
-    const end = Math.min(at + CHUNK, list.length)
-    const settled = Promise.allSettled(list.slice(at, end).map((r, i) => {
-      const { calls, note } = plan.content.callsFor(r, at + i)
-      return d.producer.enqueue({
-        chatId: r.chatId,
-        calls,
-        ...delivery,
-        ...(note !== undefined ? { note } : {}),
-        // a space cannot occur in a client's key, so this never matches one of theirs
-        ...(resumable ? { idempotencyKey: `bc ${id} ${chatKey(r.chatId)}` } : {})
-      })
-    }))
-    return { end, settled }
-  }
-  // Part of a chunk failed: with an idempotency key the retry lists what was
-  // queued (it comes back as duplicates); without one it is listed now, so
-  // that the rollback finds it.
-  const shouldList = (ids: string[], failed: boolean) => ids.length > 0 && (!failed || !resumable)
-  /** a chunk after the one that stopped the loop: list or cancel what it queued */
-  const drain = async (chunk: Chunk | undefined, cancel: boolean) => {
-    if (chunk === undefined) return
-    const { ids } = split(await chunk.settled)
-    if (cancel) await Promise.all(ids.map(m => d.producer.cancel(m)))
-    else if (shouldList(ids, true)) await redis.rpush(keys.broadcastIds(id), ...ids).catch(() => undefined)
-  }
-
-  let current = from < list.length ? launch(from) : undefined
-  while (current !== undefined) {
-    const next = current.end < list.length ? launch(current.end) : undefined
-    const { ids, failure } = split(await current.settled)
-    const tx = redis.multi()
-    if (shouldList(ids, failure !== undefined)) tx.rpush(keys.broadcastIds(id), ...ids)
-    if (failure === undefined) tx.hset(keys.broadcastInfo(id), 'listed', current.end)
-    let replies: Array<[Error | null, unknown]> | null
-    try {
-      replies = await guardRedis(() => tx
-        .pexpire(keys.broadcastIds(id), ttl)
-        .pexpire(keys.broadcastLock(id), LOCK_MS)
-        .hget(keys.broadcastInfo(id), 'status')
-        .exec())
-      // one WAIT covers the chunk: its messages and its listing went out on this connection before it
-      if (failure === undefined) await d.replicas.confirm()
-    } catch (err) {
-      await drain(next, false)
-      throw err
-    }
-    if (failure !== undefined) {
-      await drain(next, false)
-      throw failure
-    }
-    if (replies?.[replies.length - 1]?.[1] === 'cancelled') {
-      // DELETE came while we were queueing: it cancels what was listed before
-      // its flag; what we queued after it is ours to cancel
-      await Promise.all(ids.map(m => d.producer.cancel(m)))
-      await drain(next, true)
-      return true
-    }
-    current = next
-  }
-  return false
-}
-
-async function rollback (d: BroadcastDeps, id: string): Promise<void> {
-  await cancelBroadcast(d, id)
-  await d.redis.del(d.keys.broadcastLock(id))
+  const { listed, status } = (await Promise.all(calls))[calls.length - 1] as { listed: number, status: string }
+  if (listed !== entries.length) throw new Error(`broadcast ${id}: ${listed} of ${entries.length} recipients listed (another request at it?)`)
+  return status
 }

@@ -1,11 +1,13 @@
 // A broadcast's progress: totals from the outcome counters the Lua scripts
-// keep ({prefix}:b:<id>), and one page of per-recipient results read from
-// the messages themselves (their ids are listed in recipient order).
+// keep ({prefix}:b:<id>), and one page of per-recipient results: read from
+// the messages for recipients that are messages already, from the pending
+// list for those that are not yet (src/queue/lua/includes/broadcast.lua).
 import { guardRedis } from '../queue/errors.ts'
 import { PRIORITIES, toChatId, type Priority } from '../queue/keys.ts'
 import { execPipeline } from '../queue/pipeline.ts'
 import type { BroadcastStatus, RECIPIENT_STATUSES } from '../schemas/broadcast.ts'
 import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'
+import { recipientMessageId } from './ids.ts'
 
 type RecipientStatus = typeof RECIPIENT_STATUSES[number]
 
@@ -31,7 +33,7 @@ function recipientStatus (state: string | null, error: string | null): Recipient
 
 export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit: number, cursor: number }): Promise<BroadcastStatus | undefined> {
   const { redis, keys } = d
-  const [info, counts, ids, listed, locked] = await guardRedis(async () => {
+  const [info, counts, oldIds, oldListed, locked] = await guardRedis(async () => {
     const tx = redis.multi()
       .hgetall(keys.broadcastInfo(id))
       .hgetall(keys.broadcast(id))
@@ -43,6 +45,16 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
     return [replies[0], replies[1], replies[4] ?? [], replies[2], replies[3]]
   }) as [Record<string, string>, Record<string, string>, string[], number, number]
   if (info.id === undefined) return undefined
+  const form2 = info.v === '2'
+  const listed = form2 ? Number(info.listed ?? 0) : oldListed
+  // form 2: recipients below `cur` are messages, the rest wait in the pending list
+  const made = Number(info.cur ?? 0)
+  const pageEnd = Math.min(page.cursor + page.limit, listed)
+  const ids = form2 ? Array.from({ length: Math.max(pageEnd - page.cursor, 0) }, (_, i) => recipientMessageId(id, page.cursor + i)) : oldIds
+  const firstPending = Math.max(page.cursor, made)
+  const pendingChats = form2 && pageEnd > firstPending
+    ? await guardRedis(() => redis.lrange(keys.broadcastPending(id), firstPending - made, pageEnd - made - 1))
+    : []
 
   const n = (k: string) => Number(counts[k] ?? 0)
   const c = Object.fromEntries(OUTCOMES.map(k => [k, n(k)])) as Record<typeof OUTCOMES[number], number>
@@ -65,10 +77,11 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
   else if (info.send_at !== undefined && Number(info.send_at) > Date.now()) status = 'scheduled'
   else status = 'in_progress'
 
+  const asMessages = form2 ? ids.slice(0, Math.max(Math.min(made, pageEnd) - page.cursor, 0)) : ids
   const pipeline = redis.pipeline()
-  for (const m of ids) pipeline.hmget(keys.msg(m), 's', 'c', 'r', 'e')
-  const rows = ids.length === 0 ? [] : await guardRedis(() => execPipeline(pipeline))
-  const results = ids.map((m, i) => {
+  for (const m of asMessages) pipeline.hmget(keys.msg(m), 's', 'c', 'r', 'e')
+  const rows = asMessages.length === 0 ? [] : await guardRedis(() => execPipeline(pipeline))
+  const results = asMessages.map((m, i) => {
     const [state = null, chat = null, sent = null, error = null] = (rows[i] ?? []) as Array<string | null>
     // a message is removed MESSAGE_LOG_RETENTION after it was sent or cancelled: 'gone'
     return {
@@ -79,6 +92,11 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
       message_ids: sent ? sent.split(',').map(Number) : [],
       ...(error !== null && state !== 'sent' ? { error } : {})
     }
+  })
+  pendingChats.forEach((entry, i) => {
+    const chat = entry.split('|')[0] as string
+    const cancelled = info.status === 'cancelled'
+    results.push({ chat_id: toChatId(chat), message_id: ids[asMessages.length + i] as string, status: cancelled ? 'cancelled' : 'pending', state: cancelled ? 'cancelled' : 'queued', message_ids: [] })
   })
 
   const next = page.cursor + ids.length

@@ -45,7 +45,8 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: { con
       requests: c.TELEGRAM_RATE_LIMIT_REQUESTS,
       windowMs: c.TELEGRAM_RATE_LIMIT_WINDOW * 1000,
       chatIntervalMs: c.TELEGRAM_CHAT_RATE_INTERVAL,
-      groupIntervalMs: Math.ceil(60_000 / c.TELEGRAM_GROUP_RATE_PER_MINUTE)
+      groupIntervalMs: Math.ceil(60_000 / c.TELEGRAM_GROUP_RATE_PER_MINUTE),
+      paidPerSecond: c.TELEGRAM_PAID_RATE_LIMIT
     },
     guarantee: c.DELIVERY_GUARANTEE,
     onDelivered: latencyMs => app.histograms.delivery.observe(latencyMs / 1000)

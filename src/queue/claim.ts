@@ -11,6 +11,11 @@ export interface ClaimLimits {
   globalBurstMs: number
   chatIntervalMs: number
   groupIntervalMs: number
+  /** messages with allow_paid_broadcast: their own global rate (0: unlimited; default: the global one) */
+  paidIntervalMs?: number
+  paidBurstMs?: number
+  /** how long the message log keeps ids: broadcast recipients become messages inside claim */
+  logTtlMs?: number
 }
 
 export interface ClaimResult {
@@ -39,6 +44,7 @@ export interface Job {
 const JOB_FIELDS = 11
 // queue entries one claim call may look at: bounds the script's run time
 const SCAN_BUDGET = 200
+const DEFAULT_LOG_TTL_MS = 7 * 24 * 3_600_000
 
 function parseClaim (reply: ScriptReply): ClaimResult {
   const r = reply as Array<string | number>
@@ -63,6 +69,13 @@ function parseClaim (reply: ScriptReply): ClaimResult {
 
 export async function claimJobs (redis: RedisClient, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
   return parseClaim(await claimScript(redis, keys, {
-    base: keys.base, now, max, ...l, scanBudget: SCAN_BUDGET
+    base: keys.base,
+    now,
+    max,
+    ...l,
+    scanBudget: SCAN_BUDGET,
+    paidIntervalMs: l.paidIntervalMs ?? l.globalIntervalMs,
+    paidBurstMs: l.paidBurstMs ?? l.globalBurstMs,
+    logTtlMs: l.logTtlMs ?? DEFAULT_LOG_TTL_MS
   }))
 }

@@ -30,7 +30,8 @@ export interface WorkerOptions {
   leaseMs: number
   retentionMs: number
   backoff: BackoffOptions
-  rate: { requests: number, windowMs: number, chatIntervalMs: number, groupIntervalMs: number }
+  /** paidPerSecond: the global rate of messages with allow_paid_broadcast (their own bucket) */
+  rate: { requests: number, windowMs: number, chatIntervalMs: number, groupIntervalMs: number, paidPerSecond?: number }
   guarantee: 'at-least-once' | 'at-most-once'
   /** how long stop() waits for in-flight sends before returning them to the queue */
   graceMs?: number
@@ -94,7 +95,19 @@ export function createWorker (o: WorkerOptions): Worker {
     return { id, running: loop !== undefined, inFlight: inFlight.size, breaker: o.breaker.state(), delivered }
   }
 
-  const limits: ClaimLimits = { leaseMs, globalIntervalMs: gInterval, globalBurstMs: gBurst, chatIntervalMs: o.rate.chatIntervalMs, groupIntervalMs: o.rate.groupIntervalMs }
+  const paid = o.rate.paidPerSecond ?? 0
+  const pInterval = paid > 0 ? 1000 / paid : gInterval
+  const pBurst = paid > 0 ? pInterval * Math.floor(paid / 10) : gBurst
+  const limits: ClaimLimits = {
+    leaseMs,
+    globalIntervalMs: gInterval,
+    globalBurstMs: gBurst,
+    chatIntervalMs: o.rate.chatIntervalMs,
+    groupIntervalMs: o.rate.groupIntervalMs,
+    paidIntervalMs: pInterval,
+    paidBurstMs: pBurst,
+    logTtlMs: o.retentionMs
+  }
   const claim = (max: number) => claimJobs(redis, keys, limits, max)
 
   const outcomes = createOutcomes({ redis, keys, log, leaseMs, retentionMs: o.retentionMs })

@@ -38,6 +38,13 @@ export interface QueueKeys {
   /** a broadcast's definition (hash), its message ids in recipient order (list), the lock of the request queueing it */
   broadcastInfo: (id: string) => string
   broadcastIds: (id: string) => string
+  /** the newer form (includes/broadcast.lua): content once per variant (hash), pending recipients (list) */
+  broadcastVariants: (id: string) => string
+  broadcastPending: (id: string) => string
+  /** broadcasts whose recipients claim may turn into messages (zset: id -> when) */
+  broadcastsDue: string
+  /** GCRA state of the paid-broadcast rate (allow_paid_broadcast) */
+  paidRate: string
   broadcastLock: (id: string) => string
   /** a broadcast's idempotency key → its id (apart from idem: so a message key cannot collide with it) */
   broadcastIdem: (key: string) => string
@@ -76,7 +83,7 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     workers: `${base}workers`,
     sentHours: `${base}sent-hours`,
     broadcasts: `${base}broadcasts`,
-    // the m:, c:, w:, b:, f: shapes and `wake` are also built in lua/*.lua from `base`
+    // the m:, c:, w:, b:, f:, bc: shapes, `seq` and `wake` are also built in lua/*.lua from `base`
     msg: id => `${base}m:${id}`,
     chat: chat => `${base}c:${chat}`,
     chatWait: chat => `${base}w:${chat}`,
@@ -85,6 +92,10 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     broadcast: id => `${base}b:${id}`,
     broadcastInfo: id => `${base}bc:${id}`,
     broadcastIds: id => `${base}bc:${id}:ids`,
+    broadcastVariants: id => `${base}bc:${id}:v`,
+    broadcastPending: id => `${base}bc:${id}:r`,
+    broadcastsDue: `${base}bcq`,
+    paidRate: `${base}rate:paid`,
     broadcastLock: id => `${base}bc:${id}:lock`,
     broadcastIdem: key => `${base}bc-idem:${key}`,
     operation: ref => `${base}op:${ref}`,

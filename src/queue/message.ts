@@ -56,13 +56,15 @@ export type MessageStatus = typeof STATUSES[number]
 
 /**
  * Message hash fields: s status, c chat, pr priority rank, sq per-queue
- * sequence (per-chat order), p calls JSON, n number of calls, i next call,
+ * sequence (per-chat order), p calls JSON, n number of calls (absent: 1), i next call,
  * r delivered Telegram message_ids, a attempts spent, ma attempts allowed,
  * le lease expiries, t created, sa send_at, x expires, u updated, d delivered,
  * e last error, h history (JSON lines), md metadata JSON, ik idempotency key,
  * nt a note for the sender, b the broadcast it belongs to, f uploaded file ids,
  * q when it was requeued from the DLQ, bo its own backoff ("e:<ms>"
- * exponential, "f:<ms>" fixed), to its own per-attempt timeout in ms.
+ * exponential, "f:<ms>" fixed), to its own per-attempt timeout in ms,
+ * pb 1 when it goes with allow_paid_broadcast (claim.lua takes it from the
+ * paid rate instead of the bot's global one).
  * Messages stored before bo/to existed simply lack them: the configured
  * backoff and timeout apply.
  */
@@ -71,11 +73,12 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
     'c', chat,
     'pr', PRIORITIES.indexOf(m.priority),
     'p', JSON.stringify(m.calls),
-    'n', m.calls.length,
     'ma', m.attempts,
     't', now,
     'x', m.expiresAt
   ]
+  // every reader takes a missing n as 1, the common case
+  if (m.calls.length !== 1) fields.push('n', m.calls.length)
   if (m.sendAt !== undefined && m.sendAt > now) fields.push('sa', m.sendAt)
   if (m.metadata !== undefined) fields.push('md', JSON.stringify(m.metadata))
   if (m.idempotencyKey !== undefined) fields.push('ik', m.idempotencyKey)
@@ -84,6 +87,7 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.files !== undefined && m.files.length > 0) fields.push('f', m.files.join(','))
   if (m.backoff !== undefined) fields.push('bo', `${m.backoff.type === 'fixed' ? 'f' : 'e'}:${m.backoff.delayMs}`)
   if (m.timeoutMs !== undefined) fields.push('to', m.timeoutMs)
+  if (m.calls.some(c => c.params.allow_paid_broadcast === true)) fields.push('pb', 1)
   return fields
 }
 

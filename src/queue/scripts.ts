@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 
-export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund'] as const
+export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund', 'broadcast-add', 'broadcast-cancel'] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 export type ScriptReply = string | number | null | ScriptReply[]
 
@@ -78,7 +78,7 @@ export async function enqueueScript (redis: RedisClient, k: EnqueueKeys, a: Enqu
   return { id: reply[0], outcome: reply[1], status: reply[2] }
 }
 
-export type ClaimKeys = OutcomeKeys & Pick<QueueKeys, 'queues' | 'rate' | 'pause' | 'paused' | 'blocked' | 'migrated'>
+export type ClaimKeys = OutcomeKeys & Pick<QueueKeys, 'queues' | 'rate' | 'pause' | 'paused' | 'blocked' | 'migrated' | 'broadcastsDue' | 'paidRate'>
 export interface ClaimArgs {
   base: string
   now: number
@@ -90,13 +90,20 @@ export interface ClaimArgs {
   chatIntervalMs: number
   groupIntervalMs: number
   scanBudget: number
+  /** messages with allow_paid_broadcast (field pb): their own global rate; 0: unlimited */
+  paidIntervalMs: number
+  paidBurstMs: number
+  /** message log ttl for broadcast recipients claim makes messages of */
+  logTtlMs: number
 }
 /** The raw reply; claim.ts parses it. */
 export async function claimScript (redis: RedisClient, k: ClaimKeys, a: ClaimArgs): Promise<ScriptReply> {
   return await runScript(redis, 'claim', [
-    ...k.queues, k.active, k.delayed, k.waiting, k.dlq, k.rate, k.pause, k.paused, k.blocked, k.migrated, k.stats
+    ...k.queues, k.active, k.delayed, k.waiting, k.dlq, k.rate, k.pause, k.paused, k.blocked, k.migrated, k.stats,
+    k.broadcastsDue, k.paidRate
   ], [
-    a.base, a.now, a.max, a.leaseMs, a.globalIntervalMs, a.globalBurstMs, a.chatIntervalMs, a.groupIntervalMs, a.scanBudget
+    a.base, a.now, a.max, a.leaseMs, a.globalIntervalMs, a.globalBurstMs, a.chatIntervalMs, a.groupIntervalMs, a.scanBudget,
+    a.paidIntervalMs, a.paidBurstMs, a.logTtlMs
   ])
 }
 
@@ -173,4 +180,39 @@ export async function requeueScript (redis: RedisClient, k: RequeueKeys, a: Requ
 /** The attempts now spent, or -1 when nothing was refunded. */
 export async function refundScript (redis: RedisClient, k: { message: string }, a: { attempts: number }): Promise<number> {
   return Number(await runScript(redis, 'refund', [k.message], [a.attempts]))
+}
+
+/** A broadcast's keys as broadcast-add and broadcast-cancel take them (includes/broadcast.lua). */
+export interface BroadcastKeys {
+  info: string
+  pending: string
+  variants: string
+  due: string
+  counters: string
+}
+export const broadcastKeys = (k: QueueKeys, id: string): BroadcastKeys => ({
+  info: k.broadcastInfo(id), pending: k.broadcastPending(id), variants: k.broadcastVariants(id), due: k.broadcastsDue, counters: k.broadcast(id)
+})
+
+export interface BroadcastAddArgs {
+  id: string
+  /** recipients listed before this chunk: the chunk goes in only there */
+  listedBefore: number
+  /** 0, or (last chunk) when the broadcast may start */
+  dueAt: number
+  ttlMs: number
+  /** 'chat' or 'chat|variant' */
+  entries: string[]
+}
+export async function broadcastAddScript (redis: RedisClient, k: BroadcastKeys & { wake: string }, a: BroadcastAddArgs): Promise<{ listed: number, status: string }> {
+  const [listed, status] = await runScript(redis, 'broadcast-add', [k.info, k.pending, k.variants, k.due, k.counters, k.wake], [
+    a.listedBefore, a.dueAt, a.ttlMs, a.id, ...a.entries
+  ]) as [number, string]
+  return { listed, status }
+}
+
+/** Recipients made messages so far (to cancel one by one), and pending ones cancelled now. */
+export async function broadcastCancelScript (redis: RedisClient, k: BroadcastKeys, a: { id: string }): Promise<{ made: number, cancelledPending: number }> {
+  const [made, cancelledPending] = await runScript(redis, 'broadcast-cancel', [k.info, k.pending, k.due, k.counters], [a.id]) as [number, number]
+  return { made, cancelledPending }
 }

@@ -1,11 +1,11 @@
 // Broadcasts: one message to many chats. POST checks everything (content,
 // every recipient, every recipient's template data, times) before it queues
-// anything, then answers 202 once every recipient's message is in Redis.
+// anything, then answers 202 once every recipient is in Redis.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.ts'
 import { broadcastContent } from '../broadcasts/content.ts'
 import { cancelBroadcast } from '../broadcasts/cancel.ts'
-import { createBroadcast } from '../broadcasts/create.ts'
+import { createBroadcast, prepareRecipients } from '../broadcasts/create.ts'
 import type { BroadcastDeps } from '../broadcasts/deps.ts'
 import { parseRecipients } from '../broadcasts/recipients.ts'
 import { readBroadcast } from '../broadcasts/status.ts'
@@ -43,10 +43,10 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     const content = broadcastContent(body, app.templates)
     const recipients = parseRecipients(body.recipients, { template: body.template !== undefined })
     const delivery = resolveDelivery(config, body, 'low')
-    // build every recipient's message once, keeping none: a template that
+    // every recipient's variant before anything is stored: a template that
     // fails for recipient 123 is a 400 now, not a dead letter later
-    recipients.unique.forEach((r, i) => content.callsFor(r, i))
-    const accepted = await createBroadcast(deps, { content, recipients, ...delivery })
+    const prepared = prepareRecipients(content, recipients)
+    const accepted = await createBroadcast(deps, { content, recipients, prepared, ...delivery })
     return reply.code(202).send(accepted)
   })
 

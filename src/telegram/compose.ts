@@ -32,9 +32,11 @@ export function composeCalls (body: SendBody): BotCall[] {
   const chatId = toChatId(body.chat_id)
   const mode = body.parse_mode
   const common: Record<string, unknown> = { chat_id: chatId }
-  for (const k of ['disable_notification', 'protect_content', 'allow_paid_broadcast', 'message_thread_id'] as const) {
-    if (body[k] !== undefined) common[k] = body[k]
+  // false is Telegram's default for these flags: not stored, not sent (~30 bytes per queued message)
+  for (const k of ['disable_notification', 'protect_content', 'allow_paid_broadcast'] as const) {
+    if (body[k] === true) common[k] = true
   }
+  if (body.message_thread_id !== undefined) common.message_thread_id = body.message_thread_id
   const textCall = (text: string): BotCall => ({
     method: 'sendMessage',
     params: { ...common, text, ...(mode ? { parse_mode: mode } : {}), ...(body.link_preview_options ? { link_preview_options: body.link_preview_options } : {}) }

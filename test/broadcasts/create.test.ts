@@ -5,7 +5,7 @@
 import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { redisClient } from '../helpers/redis.ts'
-import { createBroadcast, CHUNK } from '../../src/broadcasts/create.ts'
+import { createBroadcast, prepareRecipients, CHUNK } from '../../src/broadcasts/create.ts'
 import { broadcastContent } from '../../src/broadcasts/content.ts'
 import { parseRecipients } from '../../src/broadcasts/recipients.ts'
 
@@ -19,12 +19,13 @@ t.test('expires_at passing while a broadcast is queued', async t => {
   const accepted = await createBroadcast({ redis: app.redis, keys: app.queue.keys, producer: app.queue.bulkProducer, replicas: app.queue.replicas, retentionMs: app.queue.retentionMs }, {
     content,
     recipients,
+    prepared: prepareRecipients(content, recipients),
     priority: 'low',
     // already past when the first chunk is queued: the window was checked by the route
     expiresAt: Date.now() - 1,
     attempts: 3
   })
   t.equal(accepted.status, 'queued')
-  t.equal(await redis.llen(app.queue.keys.broadcastIds(accepted.id)), n, 'every recipient was queued and listed')
+  t.equal(await redis.llen(app.queue.keys.broadcastPending(accepted.id)), n, 'every recipient was listed')
   t.equal(await redis.hget(app.queue.keys.broadcastInfo(accepted.id), 'status'), 'queued')
 })

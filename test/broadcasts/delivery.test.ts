@@ -4,6 +4,7 @@ import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { redisClient } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { broadcastAddScript, broadcastKeys } from '../../src/queue/scripts.ts'
 
 t.test('broadcasts', async t => {
   const relay = await startRelay(t)
@@ -119,13 +120,14 @@ t.test('broadcasts', async t => {
     t.equal(first.status, 202)
     t.equal(first.body.status, 'scheduled')
     const id = first.body.id as string
-    const ids = await redis.lrange(keys.broadcastIds(id), 0, -1)
-    t.equal(ids.length, 1200)
+    const pending = await redis.lrange(keys.broadcastPending(id), 0, -1)
+    t.equal(pending.length, 1200, 'every recipient listed, none a message yet')
 
-    // the crash: 500 recipients listed, the other 700 queued but not listed, the lock still held
+    // the crash: 500 recipients listed, the rest not, the broadcast not yet due, the lock still held
     await redis.multi()
       .hset(keys.broadcastInfo(id), 'status', 'queuing', 'listed', 500)
-      .ltrim(keys.broadcastIds(id), 0, 499)
+      .ltrim(keys.broadcastPending(id), 0, 499)
+      .zrem(keys.broadcastsDue, id)
       .set(keys.broadcastLock(id), '1', 'PX', 30_000)
       .exec()
     t.equal((await call('GET', `/api/telegram/broadcasts/${id}?limit=0`)).body.status, 'queuing')
@@ -139,9 +141,19 @@ t.test('broadcasts', async t => {
     t.equal(again.status, 202, JSON.stringify(again.body))
     t.match(again.body, { id, status: 'scheduled', recipients: 1200, duplicate: true })
     t.equal(await redis.get(keys.seq), seq, 'no message queued twice')
-    t.same(await redis.lrange(keys.broadcastIds(id), 0, -1), ids, 'the id list is whole again, in order')
+    t.same(await redis.lrange(keys.broadcastPending(id), 0, -1), pending, 'the recipient list is whole again, in order')
+    t.equal(await redis.zscore(keys.broadcastsDue, id), String(Date.parse(body.send_at)), 'due at send_at')
     t.match((await call('GET', `/api/telegram/broadcasts/${id}?limit=0`)).body, { status: 'scheduled', pending: 1200 })
     t.match((await call('DELETE', `/api/telegram/broadcasts/${id}`)).body, { cancelled: 1200 })
+  })
+
+  t.test('a chunk sent twice (a resend after a reconnect) is listed once', async t => {
+    const res = await call('POST', '/api/telegram/broadcasts', { recipients: [651, 652, 653], text: 'chunked', send_at: new Date(Date.now() + 3_600_000).toISOString() })
+    const id = res.body.id as string
+    // the first chunk again, as a resent command would bring it
+    t.same(await broadcastAddScript(redis, { ...broadcastKeys(keys, id), wake: keys.wake }, { id, listedBefore: 0, dueAt: 0, ttlMs: 60_000, entries: ['651', '652', '653'] }), { listed: 3, status: 'queued' })
+    t.same(await redis.lrange(keys.broadcastPending(id), 0, -1), ['651', '652', '653'])
+    t.match((await call('DELETE', `/api/telegram/broadcasts/${id}`)).body, { cancelled: 3, not_cancelled: 0 })
   })
 
   t.test('unknown broadcast: 404', async t => {

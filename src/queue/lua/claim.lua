@@ -14,9 +14,14 @@
   KEYS[10] 429 pause (PX)   KEYS[11] admin pause flag
   KEYS[12] blocked hash (chat -> reason)   KEYS[13] migrated hash (chat -> new chat)
   KEYS[14] stats hash
+  KEYS[15] due broadcasts zset (includes/broadcast.lua)
+  KEYS[16] paid global rate (GCRA) for messages with allow_paid_broadcast (field pb)
   ARGV[1] base  ARGV[2] now ms  ARGV[3] max to claim  ARGV[4] lease ms
   ARGV[5] global interval ms (0: unlimited)  ARGV[6] global burst tolerance ms
   ARGV[7] chat interval ms  ARGV[8] group interval ms  ARGV[9] scan budget
+  ARGV[10] paid interval ms (0: unlimited)  ARGV[11] paid burst tolerance ms
+  ARGV[12] message log ttl ms (for broadcast recipients made messages here)
+  Older callers pass 14 keys and 9 args: no broadcasts of the new form, no paid rate.
   Returns { reason, waitMs, n, then n times: id, parts JSON, part index,
             attempts, max attempts, chat, target chat or '', expires at, queued at,
             own backoff or '', own timeout ms or '' }
@@ -27,7 +32,7 @@ local K = {
   base = ARGV[1], queues = { KEYS[1], KEYS[2], KEYS[3], KEYS[4] },
   active = KEYS[5], delayed = KEYS[6], waiting = KEYS[7], dlq = KEYS[8],
   rate = KEYS[9], pause = KEYS[10], paused = KEYS[11], blocked = KEYS[12],
-  migrated = KEYS[13], stats = KEYS[14]
+  migrated = KEYS[13], stats = KEYS[14], due = KEYS[15], paidRate = KEYS[16]
 }
 local base = K.base
 -- @include common
@@ -36,6 +41,7 @@ local now, want, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local gInterval, gBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
 local chatInterval, groupInterval = tonumber(ARGV[7]), tonumber(ARGV[8])
 local budget = tonumber(ARGV[9])
+local pInterval, pBurst = tonumber(ARGV[10] or ARGV[5]), tonumber(ARGV[11] or ARGV[6])
 
 -- Redis does not roll a script back: nothing below may fail after a write.
 -- Fields are read defensively; a record too broken to route is dead-lettered.
@@ -83,6 +89,9 @@ for _, chat in ipairs(redis.call('ZRANGEBYSCORE', K.waiting, '-inf', now, 'LIMIT
   end
 end
 
+-- @include broadcast
+if K.due then topUpBroadcasts(K, now, math.max(want * 4, 64), tonumber(ARGV[12])) end
+
 if redis.call('EXISTS', K.paused) == 1 then return { 'paused', -1, 0 } end
 local pauseMs = redis.call('PTTL', K.pause)
 if pauseMs > 0 then return { 'pause', pauseMs, 0 } end
@@ -97,7 +106,7 @@ while p <= 4 and n < want and budget > 0 do
   else
     budget = budget - 1
     local mk = base .. 'm:' .. id
-    local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x')
+    local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x', 'pb')
     -- anything not 'queued' (cancelled, sent, dead) is a stale entry: drop it
     if h[1] == 'queued' and not h[2] then
       deadLetter(K, id, mk, now, 'dead', 'poison: the stored message has no chat')
@@ -120,17 +129,20 @@ while p <= 4 and n < want and budget > 0 do
           redis.call('ZADD', wk, seq, id)
           if not busy then redis.call('ZADD', K.waiting, math.max(tat, now), chat) end
         else
+          -- a paid broadcast's message takes from the paid bucket instead of the bot's
+          local rk, iv, burst = K.rate, gInterval, gBurst
+          if h[5] == '1' and K.paidRate then rk, iv, burst = K.paidRate, pInterval, pBurst end
           local gtat = 0
-          if gInterval > 0 then
-            gtat = math.max(tonumber(redis.call('GET', K.rate) or '0'), now)
+          if iv > 0 then
+            gtat = math.max(tonumber(redis.call('GET', rk) or '0'), now)
           end
-          if gInterval > 0 and gtat - now > gBurst then
+          if iv > 0 and gtat - now > burst then
             redis.call('LPUSH', K.queues[p], id)
-            reason, waitMs = 'rate', gtat - now - gBurst
+            reason, waitMs = 'rate', gtat - now - burst
             break
           end
-          if gInterval > 0 then
-            redis.call('SET', K.rate, gtat + gInterval, 'PX', math.ceil(gInterval + gBurst) + 1000)
+          if iv > 0 then
+            redis.call('SET', rk, gtat + iv, 'PX', math.ceil(iv + burst) + 1000)
           end
           local interval = chatInterval
           if string.sub(chat, 1, 1) == '-' or string.sub(chat, 1, 1) == '@' then
@@ -162,7 +174,7 @@ end
 
 if reason ~= 'rate' and n < want then
   -- when may something become claimable?
-  for _, key in ipairs({ K.delayed, K.waiting, K.active }) do
+  for _, key in ipairs({ K.delayed, K.waiting, K.active, K.due or K.delayed }) do
     local first = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
     if first[2] then
       local d = math.max(tonumber(first[2]) - now, 0)

@@ -21,20 +21,20 @@ if idemTtl > 0 then
   local first = redis.call('GET', K.idempotency)
   if first then return { first, 'duplicate', redis.call('HGET', ARGV[6] .. 'm:' .. first, 's') or 'gone' } end
 end
-if redis.call('EXISTS', K.message) == 1 then
-  return { id, 'duplicate', redis.call('HGET', K.message, 's') }
-end
-
 local status = 'queued'
 if sendAt > now then status = 'scheduled' end
+-- the existence check and the first write in one command
+if redis.call('HSETNX', K.message, 's', status) == 0 then
+  return { id, 'duplicate', redis.call('HGET', K.message, 's') }
+end
 local seq = redis.call('INCR', K.seq)
-redis.call('HSET', K.message, 's', status, 'sq', seq, unpack(ARGV, 7))
+redis.call('HSET', K.message, 'sq', seq, unpack(ARGV, 7))
 if status == 'scheduled' then
   redis.call('ZADD', K.delayed, sendAt, id)
 else
   redis.call('RPUSH', K.queue, id)
-  redis.call('LPUSH', K.wake, '1')
-  redis.call('LTRIM', K.wake, 0, 63)
+  -- a wake-up per message, bounded: idle workers block on this list
+  if redis.call('LPUSH', K.wake, '1') > 64 then redis.call('LTRIM', K.wake, 0, 63) end
 end
 if idemTtl > 0 then redis.call('SET', K.idempotency, id, 'PX', idemTtl) end
 redis.call('RPUSH', K.log, id)
