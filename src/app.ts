@@ -31,6 +31,7 @@ import templateRoutes from './routes/templates.ts'
 import broadcastRoutes from './routes/broadcasts.ts'
 import channelRoutes from './routes/channels.ts'
 import webhookRoutes from './routes/webhook.ts'
+import chatRoutes from './routes/chats.ts'
 
 export interface AppOptions {
   config: Config
@@ -78,7 +79,13 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   await app.register(metrics)
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
-  if (c.ROLE !== 'api') await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
+  if (c.ROLE !== 'api') {
+    await app.register(worker, {
+      config: c,
+      topology,
+      keys: { bookingEvents: c.BOOKING_EVENTS_SECRET ?? o.adminToken, updatesForward: c.UPDATES_FORWARD_SECRET ?? o.adminToken }
+    })
+  }
   await app.register(monitor, { config: c })
 
   await app.register(healthRoutes)
@@ -97,6 +104,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(channelRoutes, { config: c })
     await app.register(bot, { config: c, telegram: o.telegram })
     await app.register(webhookRoutes, { config: c })
+    await app.register(chatRoutes)
   }
   return app
 }

@@ -28,6 +28,7 @@ export default fp(async function docs (app: FastifyInstance) {
         { name: 'messages', description: 'Message state and the message log' },
         { name: 'admin', description: 'Status, queue metrics, worker pause (ADMIN_TOKEN)' },
         { name: 'dlq', description: 'The dead-letter queue (ADMIN_TOKEN)' },
+        { name: 'chats', description: 'The chat directory: registered and blocked chats' },
         { name: 'health', description: 'Liveness and readiness probes' }
       ]
     }
