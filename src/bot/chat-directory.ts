@@ -18,7 +18,7 @@ export interface ChatDirectory {
   block (chatId: number | string, reason: string, at: number): Promise<void>
   /** true if it was blocked */
   unblock (chatId: number | string): Promise<boolean>
-  /** the bot's status in a chat from my_chat_member; false (nothing written) if an update at least as new was seen */
+  /** the bot's status in a chat from my_chat_member; false (nothing written) if a newer update was applied */
   setMemberStatus (chat: { id: number, type: string }, status: string, at: number): Promise<boolean>
   /** adds a chat first seen now (a /start) to the list; a chat already listed keeps its place */
   touch (chatId: number, at: number): Promise<void>
@@ -116,7 +116,8 @@ export function createChatDirectory (redis: RedisClient, q: QueueKeys, b: BotKey
     async setMemberStatus (chat, status, at) {
       const key = b.chat(chat.id)
       const seen = Number(await guardRedis(() => redis.hget(key, 'member_status_at')) ?? 0)
-      if (seen >= at) return false
+      // Telegram dates are seconds: two changes within one second apply in the order they came
+      if (seen > at) return false
       await guardRedis(() => redis.multi()
         .hset(key, { chat_id: chat.id, chat_type: chat.type, member_status: status, member_status_at: at })
         .zadd(b.chats, 'NX', at, chat.id)
