@@ -83,7 +83,11 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(worker, {
       config: c,
       topology,
-      keys: { bookingEvents: c.BOOKING_EVENTS_SECRET ?? o.adminToken, updatesForward: c.UPDATES_FORWARD_SECRET ?? o.adminToken }
+      keys: {
+        bookingEvents: c.BOOKING_EVENTS_SECRET ?? o.adminToken,
+        updatesForward: c.UPDATES_FORWARD_SECRET ?? o.adminToken,
+        deliveryEvents: c.DELIVERY_EVENTS_SECRET ?? o.adminToken
+      }
     })
   }
   await app.register(monitor, { config: c })

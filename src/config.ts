@@ -48,6 +48,8 @@ export const EnvSchema = Type.Object({
   BOT_UPDATE_RATE_PER_MINUTE: Int(10, 'updates per user per minute before the bot stops answering', 1),
   BOOKING_EVENTS_URL: Str('where booking button presses are POSTed (HMAC-signed)', { pattern: '^https?://' }),
   BOOKING_EVENTS_SECRET: Str('HMAC-SHA256 key for BOOKING_EVENTS_URL (default: ADMIN_TOKEN)', { minLength: 16 }),
+  DELIVERY_EVENTS_URL: Str('where every message\'s delivery events are POSTed (HMAC-signed); callback_url adds one per message', { pattern: '^https?://' }),
+  DELIVERY_EVENTS_SECRET: Str('HMAC-SHA256 key for delivery events (default: ADMIN_TOKEN)', { minLength: 16 }),
   UPDATES_FORWARD_URL: Str('where updates the bot does not answer itself are POSTed (HMAC-signed)', { pattern: '^https?://' }),
   UPDATES_FORWARD_SECRET: Str('HMAC-SHA256 key for UPDATES_FORWARD_URL (default: ADMIN_TOKEN)', { minLength: 16 }),
   TELEGRAM_API_TIMEOUT: Num(30, 'Bot API request timeout, seconds', 0.1),

@@ -10,6 +10,7 @@ import { InputError } from '../input-error.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { chatKey, type Priority } from '../queue/keys.ts'
 import { newMessageId } from '../queue/producer.ts'
+import { finishedScript } from '../queue/scripts.ts'
 import type { BroadcastAccepted } from '../schemas/broadcast.ts'
 import { cancelBroadcast } from './cancel.ts'
 import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'
@@ -26,6 +27,8 @@ export interface BroadcastPlan {
   attempts: number
   metadata?: unknown
   idempotencyKey?: string
+  /** callbackUrl gets its broadcast.finished; globalUrl that and every recipient message's events */
+  events?: { callbackUrl?: string, globalUrl?: string }
 }
 
 /** Messages queued per round trip batch: big enough to keep Redis busy, small enough to keep memory flat. */
@@ -84,7 +87,10 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
         listed: 0,
         content: JSON.stringify(plan.content.summary),
         ...(plan.metadata !== undefined ? { metadata: JSON.stringify(plan.metadata) } : {}),
-        ...(plan.idempotencyKey !== undefined ? { idempotency_key: plan.idempotencyKey } : {})
+        ...(plan.idempotencyKey !== undefined ? { idempotency_key: plan.idempotencyKey } : {}),
+        // where broadcast.finished goes (lua/includes/events.lua reads them)
+        ...(plan.events?.callbackUrl !== undefined ? { cb: plan.events.callbackUrl } : {}),
+        ...(plan.events?.globalUrl !== undefined ? { eg: plan.events.globalUrl } : {})
       })
       .pexpire(keys.broadcastInfo(id), ttl)
       // the list (GET /api/telegram/broadcasts); entries outlive their broadcast only until listed
@@ -101,6 +107,7 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
       .pexpire(keys.broadcast(id), ttl)
       .exec())
     await d.replicas.confirm()
+    if (plan.events !== undefined) await guardRedis(() => finishedScript(redis, keys, { base: keys.base, broadcastId: id, now: Date.now() }))
     return answer(cancelled ? 'cancelled' : queuedStatus, resuming)
   } catch (err) {
     // Without an idempotency key the client cannot resume: take back what was
@@ -146,7 +153,8 @@ async function queueRecipients (d: BroadcastDeps, plan: BroadcastPlan, id: strin
     ...(plan.sendAt !== undefined ? { sendAt: plan.sendAt } : {}),
     expiresAt: plan.expiresAt,
     attempts: plan.attempts,
-    broadcastId: id
+    broadcastId: id,
+    ...(plan.events?.globalUrl !== undefined ? { events: { globalUrl: plan.events.globalUrl } } : {})
   }
   const launch = (at: number): Chunk => {
     const end = Math.min(at + CHUNK, list.length)

@@ -16,24 +16,30 @@ export function signBody (body: string, key: string): string {
   return `sha256=${createHmac('sha256', key).update(body).digest('hex')}`
 }
 
+/** What one queued call becomes: where it goes, what is sent, extra headers. */
+export interface SignedPost { url: string, body: unknown, headers?: Record<string, string> }
+
 export interface SignedPostOptions {
   /** the queued call's method, named in errors */
   method: string
   /** who answers, in the DLQ reason: 'booking backend answered HTTP 400: …' */
   receiver: string
-  url: string
   key: string
   timeoutMs: number
+  /** a fixed URL (the call's params are the body), or how to read one call */
+  url: string | ((params: Record<string, unknown>) => SignedPost)
 }
 
 export function createSignedPostTransport (o: SignedPostOptions): Transport {
+  const target = typeof o.url === 'string' ? (params: Record<string, unknown>): SignedPost => ({ url: o.url as string, body: params }) : o.url
   return async (params) => {
-    const body = JSON.stringify(params)
+    const post = target(params)
+    const body = JSON.stringify(post.body)
     let res
     try {
-      res = await request(o.url, {
+      res = await request(post.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': 'tg-relay', [SIGNATURE_HEADER]: signBody(body, o.key) },
+        headers: { 'content-type': 'application/json', 'user-agent': 'tg-relay', ...post.headers, [SIGNATURE_HEADER]: signBody(body, o.key) },
         body,
         headersTimeout: o.timeoutMs,
         bodyTimeout: o.timeoutMs

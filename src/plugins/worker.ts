@@ -11,6 +11,7 @@ import { BOOKING_EVENT_METHOD, createBookingEventsTransport } from '../bot/booki
 import { UPDATE_FORWARD_METHOD } from '../bot/forward.ts'
 import { createSignedPostTransport } from '../outbound/signed-post.ts'
 import { closedBreaker } from '../outbound/lane.ts'
+import { createDeliveryEventsTransport, DELIVERY_EVENT_METHOD } from '../outbound/delivery-events.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,7 +28,7 @@ export interface WorkerPluginOptions {
   config: Config
   topology: RedisTopology
   /** HMAC keys of the signed POSTs (their *_SECRET, or the admin token) */
-  keys: { bookingEvents: string, updatesForward: string }
+  keys: { bookingEvents: string, updatesForward: string, deliveryEvents: string }
 }
 
 export default fp(async function workerPlugin (app: FastifyInstance, opts: WorkerPluginOptions) {
@@ -42,6 +43,11 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: Worke
     app.transports.set(BOOKING_EVENT_METHOD, booking)
     app.outboundTransports.set(BOOKING_EVENT_METHOD, booking)
   }
+  // always: the destinations are on each message (callback_url), not in this config; the
+  // Telegram lane's copy serves an event an admin requeued from the DLQ
+  const events = createDeliveryEventsTransport({ key: opts.keys.deliveryEvents, timeoutMs })
+  app.outboundTransports.set(DELIVERY_EVENT_METHOD, events)
+  app.transports.set(DELIVERY_EVENT_METHOD, events)
   if (c.UPDATES_FORWARD_URL !== undefined) {
     app.outboundTransports.set(UPDATE_FORWARD_METHOD, createSignedPostTransport({
       method: UPDATE_FORWARD_METHOD, receiver: 'updates receiver', url: c.UPDATES_FORWARD_URL, key: opts.keys.updatesForward, timeoutMs

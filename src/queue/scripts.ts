@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 
-export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund'] as const
+export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund', 'finished'] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 export type ScriptReply = string | number | null | ScriptReply[]
 
@@ -137,7 +137,7 @@ export async function retryScript (redis: RedisClient, k: RetryKeys, a: RetryArg
   ]) as RetryReply
 }
 
-export type DeadKeys = OutcomeKeys & Pick<QueueKeys, 'blocked'>
+export type DeadKeys = OutcomeKeys & Pick<QueueKeys, 'blocked' | 'blockedSince'>
 export interface DeadArgs {
   base: string
   id: string
@@ -151,7 +151,7 @@ export interface DeadArgs {
   spend: boolean
 }
 export async function deadScript (redis: RedisClient, k: DeadKeys, a: DeadArgs): Promise<'dead' | 'failed' | 'stale'> {
-  return await runScript(redis, 'dead', [...outcomeKeys(k), k.blocked], [
+  return await runScript(redis, 'dead', [...outcomeKeys(k), k.blocked, k.blockedSince], [
     a.base, a.id, a.now, a.state, a.reason, a.blockReason, a.part, flag(a.spend)
   ]) as 'dead' | 'failed' | 'stale'
 }
@@ -162,10 +162,10 @@ export async function cancelScript (redis: RedisClient, k: OutcomeKeys, a: Cance
   return String(await runScript(redis, 'cancel', outcomeKeys(k), [a.base, a.id, a.now, a.retentionMs]))
 }
 
-export type RequeueKeys = Pick<QueueKeys, 'dlq' | 'stats' | 'queues' | 'wake' | 'blocked'>
+export type RequeueKeys = Pick<QueueKeys, 'dlq' | 'stats' | 'queues' | 'wake' | 'blocked' | 'blockedSince'>
 export interface RequeueArgs { base: string, id: string, now: number, expiresAt: number, who: string }
 export async function requeueScript (redis: RedisClient, k: RequeueKeys, a: RequeueArgs): Promise<'requeued' | 'missing'> {
-  return await runScript(redis, 'requeue', [k.dlq, k.stats, ...k.queues, k.wake, k.blocked], [
+  return await runScript(redis, 'requeue', [k.dlq, k.stats, ...k.queues, k.wake, k.blocked, k.blockedSince], [
     a.base, a.id, a.now, a.expiresAt, a.who
   ]) as 'requeued' | 'missing'
 }
@@ -173,4 +173,9 @@ export async function requeueScript (redis: RedisClient, k: RequeueKeys, a: Requ
 /** The attempts now spent, or -1 when nothing was refunded. */
 export async function refundScript (redis: RedisClient, k: { message: string }, a: { attempts: number }): Promise<number> {
   return Number(await runScript(redis, 'refund', [k.message], [a.attempts]))
+}
+
+/** Queues broadcast.finished if every message of the broadcast has an outcome (at most once). */
+export async function finishedScript (redis: RedisClient, k: Pick<QueueKeys, 'stats'>, a: { base: string, broadcastId: string, now: number }): Promise<void> {
+  await runScript(redis, 'finished', [k.stats], [a.base, a.broadcastId, a.now])
 }
