@@ -96,7 +96,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   if (c.ROLE !== 'worker') {
     await app.register(templates, { config: c })
     await app.register(sendRoutes, { config: c })
-    await app.register(messageRoutes)
+    await app.register(messageRoutes, { config: c })
     await app.register(adminStatusRoutes, { config: c, mode: c.sandbox ? 'sandbox' : 'live' })
     await app.register(adminMetricsRoutes, { config: c })
     await app.register(adminDlqRoutes, { config: c })

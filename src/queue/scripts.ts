@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 
-export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund', 'finished'] as const
+export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund', 'finished', 'patch'] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 export type ScriptReply = string | number | null | ScriptReply[]
 
@@ -178,4 +178,10 @@ export async function refundScript (redis: RedisClient, k: { message: string }, 
 /** Queues broadcast.finished if every message of the broadcast has an outcome (at most once). */
 export async function finishedScript (redis: RedisClient, k: Pick<QueueKeys, 'stats'>, a: { base: string, broadcastId: string, now: number }): Promise<void> {
   await runScript(redis, 'finished', [k.stats], [a.base, a.broadcastId, a.now])
+}
+
+export interface PatchArgs { base: string, id: string, now: number, callsRead: string, calls: string, parts: number }
+/** 'ok', or the state that kept the message from changing in place ('changed': read again). */
+export async function patchScript (redis: Redis, k: Pick<QueueKeys, 'stats'>, a: PatchArgs): Promise<string> {
+  return String(await runScript(redis, 'patch', [k.stats], [a.base, a.id, a.now, a.callsRead, a.calls, a.parts]))
 }
