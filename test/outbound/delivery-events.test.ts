@@ -67,6 +67,14 @@ t.test('delivery events', async t => {
     t.match(event, { status: 'dead', chat_id: 5003, message_ids: [], error: /403: Forbidden: bot was blocked by the user/ })
   })
 
+  t.test('message.failed: no attempts left', async t => {
+    emulator.setFaults({ serverErrorRate: 1, methods: ['sendMessage'] })
+    const id = await send({ chat_id: 5008, text: 'x', attempts: 1 })
+    const event = await one(id, 'message.failed')
+    emulator.setFaults({})
+    t.match(event, { status: 'failed', attempts: 1, error: /no attempts left; last error: 500/ })
+  })
+
   t.test('message.expired and message.cancelled', async t => {
     await relay.call('POST', '/api/telegram/worker/stop', undefined, ADMIN)
     const expiring = await send({ chat_id: 5004, text: 'late', expires_at: new Date(Date.now() + 300).toISOString() })
@@ -83,6 +91,19 @@ t.test('delivery events', async t => {
     const res = await relay.send({ chat_id: 5006, text: 'no callback' })
     await waitFor(() => eventsOf(global, res.body.id).length === 1, 'the global event')
     t.equal(eventsOf(receiver, res.body.id).length, 0)
+  })
+
+  t.test('event latency after the send (printed: p50/p99 over 100 messages)', async t => {
+    const ids: string[] = []
+    for (let i = 0; i < 100; i++) ids.push(await send({ chat_id: 5200 + i, text: `latency ${i}` }))
+    await waitFor(() => ids.every(id => eventsOf(receiver, id).length === 1), 'every event', 30_000)
+    const lags = ids.map((id, i) => {
+      const arrived = receiver.received.find(r => r.body.id === id)?.at ?? 0
+      return arrived - (emulator.received(5200 + i)[0]?.date ?? 0)
+    }).sort((a, b) => a - b)
+    const p = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] as number
+    t.comment(`event latency after the send: p50 ${p(0.5)} ms, p99 ${p(0.99)} ms, max ${lags.at(-1)} ms`)
+    t.ok(p(0.5) < 1000, 'well under a second at the median')
   })
 
   t.test('callback_url must be http(s): 400 naming it, nothing queued', async t => {
