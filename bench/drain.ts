@@ -53,32 +53,23 @@ const enqueueMs = performance.now() - enqueueStart
 
 const api = createBotApi({ baseUrl: emulator.url, token: '1:bench', timeoutMs: 10_000, connections: concurrency })
 const breaker = createBreaker(api, { resetMs: 5000, errorPercent: 50, volume: 10, log })
-const worker = createWorker({
+const common = {
   redis,
-  blocking,
-  keys,
-  breaker,
   log,
   concurrency,
   leaseMs: 30_000,
   retentionMs: 3_600_000,
   backoff: { baseMs: 100, factor: 2, maxMs: 1000 },
   rate: { requests: 0, windowMs: 1000, chatIntervalMs: 0, groupIntervalMs: 0 },
-  guarantee: 'at-least-once'
-})
+  guarantee: 'at-least-once' as const
+}
+const worker = createWorker({ ...common, blocking, keys, breaker })
 const outBlocking = await connectRedis({ url: server.url, name: 'bench-out-wait' })
 const outbound = createWorker({
-  redis,
+  ...common,
   blocking: outBlocking,
   keys: outboundKeys(keys),
   breaker: closedBreaker(),
-  log,
-  concurrency,
-  leaseMs: 30_000,
-  retentionMs: 3_600_000,
-  backoff: { baseMs: 100, factor: 2, maxMs: 1000 },
-  rate: { requests: 0, windowMs: 1000, chatIntervalMs: 0, groupIntervalMs: 0 },
-  guarantee: 'at-least-once',
   transports: new Map([[DELIVERY_EVENT_METHOD, createDeliveryEventsTransport({ key: 'bench-events-key-0123', timeoutMs: 10_000 })]])
 })
 const start = performance.now()
