@@ -112,6 +112,7 @@ t.test('delivery events', async t => {
       t.equal(res.status, 400, url)
       t.match(res.body, { details: [{ field: /callback_url/ }] })
     }
+    t.match(await relay.send({ chat_id: 5007, text: 'x', callback_url: receiver.url, queue: false }), { status: 400, body: { details: [{ field: 'body.callback_url' }] } }, 'a synchronous send has no events')
     t.equal(emulator.received(5007).length, 0)
   })
 
