@@ -49,9 +49,12 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: Worke
   app.outboundTransports.set(DELIVERY_EVENT_METHOD, events)
   app.transports.set(DELIVERY_EVENT_METHOD, events)
   if (c.UPDATES_FORWARD_URL !== undefined) {
-    app.outboundTransports.set(UPDATE_FORWARD_METHOD, createSignedPostTransport({
+    const forward = createSignedPostTransport({
       method: UPDATE_FORWARD_METHOD, receiver: 'updates receiver', url: c.UPDATES_FORWARD_URL, key: opts.keys.updatesForward, timeoutMs
-    }))
+    })
+    app.outboundTransports.set(UPDATE_FORWARD_METHOD, forward)
+    // a dead letter requeued by an admin goes back to the Telegram lane's queue lists
+    app.transports.set(UPDATE_FORWARD_METHOD, forward)
   }
   const log = app.log.child({ component: 'worker' })
   const redis = await connectRedis({ redis: opts.topology, name: 'worker', log, autoPipelining: true })
