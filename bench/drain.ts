@@ -64,7 +64,7 @@ const common = {
   guarantee: 'at-least-once' as const
 }
 const worker = createWorker({ ...common, blocking, keys, breaker })
-const outBlocking = await connectRedis({ url: server.url, name: 'bench-out-wait' })
+const outBlocking = await connectRedis({ redis: server.url, name: 'bench-out-wait' })
 const outbound = createWorker({
   ...common,
   blocking: outBlocking,

@@ -4,7 +4,7 @@
 // in that chat's order, with the queue's retries — whose ack marks the message edited or
 // deleted and queues that event (ack.lua). The message's stored calls are updated when the
 // edit is queued, so a later PATCH compares against what Telegram will show.
-import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
 import type { EditBody } from '../schemas/edit.ts'
 import { deleteCalls, EditConflict, editCalls, patchedCalls } from '../telegram/plan-edit.ts'
 import { guardRedis } from './errors.ts'
@@ -23,7 +23,7 @@ export interface MessageEdits {
 }
 
 export interface EditDeps {
-  redis: Redis
+  redis: RedisClient
   keys: QueueKeys
   producer: Producer
   /** a job's time to live and attempts: those of any message */

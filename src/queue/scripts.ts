@@ -182,6 +182,6 @@ export async function finishedScript (redis: RedisClient, k: Pick<QueueKeys, 'st
 
 export interface PatchArgs { base: string, id: string, now: number, callsRead: string, calls: string, parts: number }
 /** 'ok', or the state that kept the message from changing in place ('changed': read again). */
-export async function patchScript (redis: Redis, k: Pick<QueueKeys, 'stats'>, a: PatchArgs): Promise<string> {
+export async function patchScript (redis: RedisClient, k: Pick<QueueKeys, 'stats'>, a: PatchArgs): Promise<string> {
   return String(await runScript(redis, 'patch', [k.stats], [a.base, a.id, a.now, a.callsRead, a.calls, a.parts]))
 }
