@@ -12,7 +12,7 @@ const METHODS = [
   'getMe', 'sendMessage', 'sendPhoto', 'sendDocument', 'sendVoice', 'sendLocation',
   'answerCallbackQuery', 'setWebhook', 'deleteWebhook', 'getWebhookInfo', 'getUpdates',
   'createChatInviteLink', 'banChatMember', 'unbanChatMember', 'getChatMember',
-  'editMessageText', 'editMessageReplyMarkup'
+  'editMessageText', 'editMessageCaption', 'editMessageReplyMarkup', 'deleteMessage'
 ]
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

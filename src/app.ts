@@ -31,6 +31,7 @@ import templateRoutes from './routes/templates.ts'
 import broadcastRoutes from './routes/broadcasts.ts'
 import channelRoutes from './routes/channels.ts'
 import webhookRoutes from './routes/webhook.ts'
+import chatRoutes from './routes/chats.ts'
 
 export interface AppOptions {
   config: Config
@@ -80,7 +81,17 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   await app.register(metrics)
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
-  if (c.ROLE !== 'api' && !o.offline) await app.register(worker, { config: c, topology, bookingEventsKey: c.BOOKING_EVENTS_SECRET ?? o.adminToken })
+  if (c.ROLE !== 'api' && !o.offline) {
+    await app.register(worker, {
+      config: c,
+      topology,
+      keys: {
+        bookingEvents: c.BOOKING_EVENTS_SECRET ?? o.adminToken,
+        updatesForward: c.UPDATES_FORWARD_SECRET ?? o.adminToken,
+        deliveryEvents: c.DELIVERY_EVENTS_SECRET ?? o.adminToken
+      }
+    })
+  }
   // offline (the OpenAPI build): the routes only, no ticking
   await app.register(monitor, { config: c, ticking: !o.offline })
 
@@ -88,7 +99,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   if (c.ROLE !== 'worker') {
     await app.register(templates, { config: c })
     await app.register(sendRoutes, { config: c })
-    await app.register(messageRoutes)
+    await app.register(messageRoutes, { config: c })
     await app.register(adminStatusRoutes, { config: c, mode: c.sandbox ? 'sandbox' : 'live' })
     await app.register(adminMetricsRoutes, { config: c })
     await app.register(adminDlqRoutes, { config: c })
@@ -100,6 +111,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     await app.register(channelRoutes, { config: c })
     await app.register(bot, { config: c, telegram: o.telegram })
     await app.register(webhookRoutes, { config: c })
+    await app.register(chatRoutes)
   }
   return app
 }

@@ -65,11 +65,18 @@ export interface paths {
         get: operations["getMessage"];
         put?: never;
         post?: never;
-        /** Cancel a queued or scheduled message */
+        /**
+         * Cancel a message that has not gone out, or delete a sent one from the chat
+         * @description Queued, scheduled or retrying: cancelled (200). Sent: deleteMessage for each part is queued in its chat's order (202); the status becomes deleted and message.deleted follows. Other states 409.
+         */
         delete: operations["cancelMessage"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change a message: in place while it waits, in Telegram once it is sent
+         * @description text, parse_mode, caption, reply_markup. Queued or scheduled: changed in place (200, edit "in-place"). Sent: editMessageText / editMessageCaption / editMessageReplyMarkup queued in its chat's order (202, edit "queued", edit_id; message.edited follows). Other states 409.
+         */
+        patch: operations["editMessage"];
         trace?: never;
     };
     "/api/telegram/messages": {
@@ -486,6 +493,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/telegram/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chats the bot knows (registered with /start, or blocked), newest first */
+        get: operations["listChats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/chats/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One chat: who registered it, whether it is blocked and since when, where it migrated */
+        get: operations["getChat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/chats/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Unblock a chat: messages to it are sent again */
+        delete: operations["unblockChat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -668,6 +726,8 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description http(s) URL that gets this message's delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished */
+                    callback_url?: string;
                     /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
                     backoff?: {
                         /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
@@ -854,7 +914,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         id: string;
-                        status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
+                        status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled" | "deleted";
                         chat_id: number | string;
                         /**
                          * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
@@ -958,6 +1018,39 @@ export interface operations {
                         id: string;
                         /** @enum {string} */
                         status: "cancelled";
+                    } | {
+                        id: string;
+                        /** @enum {string} */
+                        status: "sent";
+                        /**
+                         * @description deleteMessage for each part is queued in the chat's order; the status becomes deleted (message.deleted follows)
+                         * @enum {string}
+                         */
+                        delete: "queued";
+                        delete_id: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "cancelled";
+                    } | {
+                        id: string;
+                        /** @enum {string} */
+                        status: "sent";
+                        /**
+                         * @description deleteMessage for each part is queued in the chat's order; the status becomes deleted (message.deleted follows)
+                         * @enum {string}
+                         */
+                        delete: "queued";
+                        delete_id: string;
                     };
                 };
             };
@@ -1025,12 +1118,181 @@ export interface operations {
                     };
                 };
             };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    editMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "<b>Booking #42</b> moved to Friday 10:00",
+                 *       "parse_mode": "HTML"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description the new text of a text message */
+                    text?: string;
+                    parse_mode?: "HTML" | "MarkdownV2" | "Markdown";
+                    /** @description the new caption of a photo, document or voice message */
+                    caption?: string;
+                    /** @description Bot API reply_markup */
+                    reply_markup?: {
+                        inline_keyboard: ({
+                            text: string;
+                            callback_data?: string;
+                            url?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[][];
+                    } | ({
+                        keyboard: unknown[][];
+                    } & {
+                        [key: string]: unknown;
+                    }) | ({
+                        /** @enum {boolean} */
+                        remove_keyboard: true;
+                    } & {
+                        [key: string]: unknown;
+                    }) | ({
+                        /** @enum {boolean} */
+                        force_reply: true;
+                    } & {
+                        [key: string]: unknown;
+                    });
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description the message's state */
+                        status: string;
+                        /** @description in-place: it had not gone out yet and will go out as changed; queued: the Telegram edit is queued in the chat's order (message.edited follows); unchanged: nothing differed */
+                        edit: "in-place" | "queued" | "unchanged";
+                        /** @description the queued edit (GET /api/telegram/messages/:edit_id) */
+                        edit_id?: string;
+                        parts: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @description the message's state */
+                        status: string;
+                        /** @description in-place: it had not gone out yet and will go out as changed; queued: the Telegram edit is queued in the chat's order (message.edited follows); unchanged: nothing differed */
+                        edit: "in-place" | "queued" | "unchanged";
+                        /** @description the queued edit (GET /api/telegram/messages/:edit_id) */
+                        edit_id?: string;
+                        parts: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
         };
     };
     listMessages: {
         parameters: {
             query?: {
-                status?: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
+                status?: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled" | "deleted";
                 chat_id?: string;
                 limit?: number;
                 cursor?: string;
@@ -1050,7 +1312,7 @@ export interface operations {
                     "application/json": {
                         messages: {
                             id: string;
-                            status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
+                            status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled" | "deleted";
                             chat_id: number | string;
                             /**
                              * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
@@ -1724,7 +1986,7 @@ export interface operations {
                         /** @description newest first; history holds every attempt's error */
                         entries: {
                             id: string;
-                            status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled";
+                            status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled" | "deleted";
                             chat_id: number | string;
                             /**
                              * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
@@ -2725,6 +2987,8 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description http(s) URL that gets this message's delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished */
+                    callback_url?: string;
                     /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
                     backoff?: {
                         /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
@@ -3052,6 +3316,8 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description http(s) URL that gets this message's delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished */
+                    callback_url?: string;
                     /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
                     backoff?: {
                         /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
@@ -3438,6 +3704,8 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description http(s) URL that gets this message's delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished */
+                    callback_url?: string;
                     /** @description this message's retry backoff (default QUEUE_BACKOFF_DELAY, exponential) */
                     backoff?: {
                         /** @description exponential: delay, then delay × TELEGRAM_RETRY_BACKOFF_FACTOR each retry (with jitter); fixed: delay every time */
@@ -3910,6 +4178,8 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description http(s) URL that gets this message's delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished */
+                    callback_url?: string;
                 };
             };
         };
@@ -4041,6 +4311,8 @@ export interface operations {
                     metadata?: {
                         [key: string]: unknown;
                     };
+                    /** @description http(s) URL that gets this message's delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished */
+                    callback_url?: string;
                 };
             };
         };
@@ -4629,7 +4901,7 @@ export interface operations {
                     url?: string;
                     /** @description drop updates Telegram holds for the bot */
                     drop_pending_updates?: boolean;
-                    /** @description update types to receive; default message and callback_query (all the bot reads) */
+                    /** @description update types to receive; default what the bot reads (message, callback_query, my_chat_member), or with UPDATES_FORWARD_URL every type Telegram sends by default */
                     allowed_updates?: ("message" | "edited_message" | "channel_post" | "edited_channel_post" | "business_connection" | "business_message" | "edited_business_message" | "deleted_business_messages" | "message_reaction" | "message_reaction_count" | "inline_query" | "chosen_inline_result" | "callback_query" | "shipping_query" | "pre_checkout_query" | "purchased_paid_media" | "poll" | "poll_answer" | "my_chat_member" | "chat_member" | "chat_join_request" | "chat_boost" | "removed_chat_boost")[];
                 };
             };
@@ -4734,6 +5006,357 @@ export interface operations {
             };
             /** @description Default Response */
             502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    listChats: {
+        parameters: {
+            query?: {
+                /** @description true: blocked chats (registered or not); false: registered chats not blocked; unset: every registered chat */
+                blocked?: boolean;
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description newest first (by first /start, or for blocked=true by when blocked) */
+                        chats: {
+                            chat_id: number | string;
+                            /** @description private, group, supergroup or channel, when Telegram said */
+                            type?: string;
+                            /** @description first /start */
+                            registered_at?: string;
+                            /** @description latest /start */
+                            last_start_at?: string;
+                            /** @description who sent /start */
+                            user?: {
+                                id: number;
+                                username?: string;
+                                first_name?: string;
+                                /** @description as Telegram reported it */
+                                language_code?: string;
+                            };
+                            /** @description the language the bot answers this chat in */
+                            language?: string;
+                            /** @description the deep-link payload of the latest /start (t.me/<bot>?start=<payload>) */
+                            payload?: string;
+                            /** @description the bot's status in the chat from the latest my_chat_member update: member, administrator, kicked, left… */
+                            member_status?: string;
+                            member_status_at?: string;
+                            /** @description messages to a blocked chat go to the DLQ without a send */
+                            blocked: {
+                                reason: string;
+                                /** @description null when blocked by a release that did not record when */
+                                since: string | null;
+                            } | null;
+                            /** @description the supergroup a group became; messages follow it */
+                            migrated_to: number | string | (never | null);
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description chat id, or @channelusername */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chat_id: number | string;
+                        /** @description private, group, supergroup or channel, when Telegram said */
+                        type?: string;
+                        /** @description first /start */
+                        registered_at?: string;
+                        /** @description latest /start */
+                        last_start_at?: string;
+                        /** @description who sent /start */
+                        user?: {
+                            id: number;
+                            username?: string;
+                            first_name?: string;
+                            /** @description as Telegram reported it */
+                            language_code?: string;
+                        };
+                        /** @description the language the bot answers this chat in */
+                        language?: string;
+                        /** @description the deep-link payload of the latest /start (t.me/<bot>?start=<payload>) */
+                        payload?: string;
+                        /** @description the bot's status in the chat from the latest my_chat_member update: member, administrator, kicked, left… */
+                        member_status?: string;
+                        member_status_at?: string;
+                        /** @description messages to a blocked chat go to the DLQ without a send */
+                        blocked: {
+                            reason: string;
+                            /** @description null when blocked by a release that did not record when */
+                            since: string | null;
+                        } | null;
+                        /** @description the supergroup a group became; messages follow it */
+                        migrated_to: number | string | (never | null);
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    unblockChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description chat id, or @channelusername */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chat_id: number | string;
+                        /** @enum {boolean} */
+                        blocked: false;
+                        was_blocked: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

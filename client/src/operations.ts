@@ -8,7 +8,9 @@ export const OPERATIONS = {
   createBroadcast: { method: 'POST', path: '/api/telegram/broadcasts', idempotencyKey: true, multipart: false },
   deleteDeadLetter: { method: 'DELETE', path: '/api/telegram/queue/dlq/{id}', idempotencyKey: false, multipart: false },
   deleteWebhook: { method: 'DELETE', path: '/api/telegram/webhook', idempotencyKey: false, multipart: false },
+  editMessage: { method: 'PATCH', path: '/api/telegram/messages/{id}', idempotencyKey: false, multipart: false },
   getBroadcast: { method: 'GET', path: '/api/telegram/broadcasts/{id}', idempotencyKey: false, multipart: false },
+  getChat: { method: 'GET', path: '/api/telegram/chats/{id}', idempotencyKey: false, multipart: false },
   getMessage: { method: 'GET', path: '/api/telegram/messages/{id}', idempotencyKey: false, multipart: false },
   getPrometheusMetrics: { method: 'GET', path: '/metrics', idempotencyKey: false, multipart: false },
   getQueueHistory: { method: 'GET', path: '/api/telegram/queue/history', idempotencyKey: false, multipart: false },
@@ -20,6 +22,7 @@ export const OPERATIONS = {
   healthReady: { method: 'GET', path: '/health/ready', idempotencyKey: false, multipart: false },
   inviteMember: { method: 'POST', path: '/api/telegram/channels/{chat_id}/members', idempotencyKey: false, multipart: false },
   listBroadcasts: { method: 'GET', path: '/api/telegram/broadcasts', idempotencyKey: false, multipart: false },
+  listChats: { method: 'GET', path: '/api/telegram/chats', idempotencyKey: false, multipart: false },
   listDeadLetters: { method: 'GET', path: '/api/telegram/queue/dlq', idempotencyKey: false, multipart: false },
   listMessages: { method: 'GET', path: '/api/telegram/messages', idempotencyKey: false, multipart: false },
   listTemplates: { method: 'GET', path: '/api/telegram/templates', idempotencyKey: false, multipart: false },
@@ -33,5 +36,6 @@ export const OPERATIONS = {
   setupWebhook: { method: 'POST', path: '/api/telegram/webhook/setup', idempotencyKey: false, multipart: false },
   startWorkers: { method: 'POST', path: '/api/telegram/worker/start', idempotencyKey: false, multipart: false },
   stopWorkers: { method: 'POST', path: '/api/telegram/worker/stop', idempotencyKey: false, multipart: false },
+  unblockChat: { method: 'DELETE', path: '/api/telegram/chats/{id}/block', idempotencyKey: false, multipart: false },
   verifyChannelPermissions: { method: 'POST', path: '/api/telegram/channels/{chat_id}/verify-permissions', idempotencyKey: false, multipart: false }
 } as const

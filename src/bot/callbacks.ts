@@ -59,7 +59,7 @@ export async function handleCallback (ctx: BotContext, q: CallbackQuery): Promis
     }
     // one key per booking: its events reach the backend in the order they were pressed
     await queueCall(ctx, `booking:${bookingId}`, { method: BOOKING_EVENT_METHOD, params: { ...event } }, {
-      priority: 'high', attempts: EVENT_ATTEMPTS, idempotencyKey: `cbq:${q.id}:event`
+      priority: 'high', attempts: EVENT_ATTEMPTS, idempotencyKey: `cbq:${q.id}:event`, outbound: true
     })
   }
 }

@@ -24,15 +24,16 @@ const PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/
 const COMMANDS = new Set(['start', 'help', 'status'])
 
 /**
- * Whether the bot answers a message: one of its commands anywhere, any text in
- * a private chat (unknown ones get a hint). In a group, other text and other
- * bots' commands are not for us.
+ * Whether the bot answers a message: one of its commands anywhere; other text in
+ * a private chat gets a hint unless `hint` is false (the text is forwarded to
+ * UPDATES_FORWARD_URL instead). In a group, other text and other bots'
+ * commands are not for us.
  */
-export function isForBot (message: TelegramMessage): boolean {
+export function isForBot (message: TelegramMessage, hint = true): boolean {
   if (message.text === undefined) return false
-  if (message.chat.type === 'private') return true
   const command = parseCommand(message.text)
-  return command !== null && COMMANDS.has(command.name)
+  if (command !== null && COMMANDS.has(command.name)) return true
+  return hint && message.chat.type === 'private'
 }
 
 export async function handleMessage (ctx: BotContext, message: TelegramMessage): Promise<void> {
@@ -59,7 +60,7 @@ export async function handleMessage (ctx: BotContext, message: TelegramMessage):
   }
 }
 
-/** Who, in which language, when, and the deep-link payload; a later /start keeps the first date. */
+/** Who, in which language, when, and the deep-link payload; a later /start keeps the first date and unblocks the chat. */
 async function register (ctx: BotContext, message: TelegramMessage, language: string, args: string): Promise<void> {
   const now = Date.now()
   const from = message.from
@@ -82,7 +83,9 @@ async function register (ctx: BotContext, message: TelegramMessage, language: st
     .hsetnx(key, 'registered_at', now)
     .zadd(ctx.keys.chats, 'NX', now, message.chat.id)
     .exec())
-  ctx.log.info({ chat: message.chat.id, payload: fields.payload }, 'chat registered')
+  // a user who blocked the bot and pressed /start again wants its messages again
+  const unblocked = await ctx.chats.unblock(message.chat.id)
+  ctx.log.info({ chat: message.chat.id, payload: fields.payload, unblocked }, 'chat registered')
 }
 
 interface Heartbeat { seen?: number, breaker?: string }

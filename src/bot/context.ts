@@ -10,6 +10,7 @@ import type { Producer } from '../queue/producer.ts'
 import type { Priority, QueueKeys } from '../queue/keys.ts'
 import type { BotCall } from '../queue/message.ts'
 import type { BotKeys } from './keys.ts'
+import type { ChatDirectory } from './chat-directory.ts'
 import type { BotStrings } from './strings.ts'
 
 export interface BotContext {
@@ -18,7 +19,10 @@ export interface BotContext {
   queueKeys: QueueKeys
   keys: BotKeys
   producer: Producer
+  /** the outbound lane's producer (src/outbound/lane.ts): calls to our users' systems */
+  outbound: Producer
   strings: BotStrings
+  chats: ChatDirectory
   /** this process's breaker: /status falls back to it when no worker reports */
   breaker: Breaker
   log: Logger
@@ -32,6 +36,8 @@ export interface QueueOptions {
   attempts?: number
   /** the same key within 24 h queues nothing new: an update handled again after a failure half-way */
   idempotencyKey?: string
+  /** a call to one of our users' systems (a transport): the outbound lane, not Telegram's */
+  outbound?: boolean
 }
 
 /**
@@ -40,7 +46,7 @@ export interface QueueOptions {
  * answerCallbackQuery) gets a key of its own so it never waits behind a backlog.
  */
 export async function queueCall (ctx: BotContext, chat: number | string, call: BotCall, o: QueueOptions): Promise<string> {
-  const accepted = await ctx.producer.enqueue({
+  const accepted = await (o.outbound === true ? ctx.outbound : ctx.producer).enqueue({
     chatId: chat,
     calls: [call],
     priority: o.priority,

@@ -9,7 +9,7 @@ export interface BotKeys {
   /** hash user id → updates dropped by the rate limit, all time */
   rateLimited: string
   /** hash: a chat registered with /start */
-  chat: (chatId: number) => string
+  chat: (chatId: number | string) => string
   /** zset chat id → first /start (ms) */
   chats: string
   /** hash action → JSON of who pressed it and when */

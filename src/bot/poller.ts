@@ -22,6 +22,7 @@ export interface PollerOptions {
   log: Logger
   /** getUpdates long-poll timeout, seconds */
   pollSeconds?: number
+  allowedUpdates: string[]
 }
 
 export interface PollerState { running: boolean, leader: boolean, offset: number }
@@ -40,8 +41,6 @@ return 0`
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`
 
-const ALLOWED_UPDATES = ['message', 'callback_query']
-
 export function createPoller (o: PollerOptions): Poller {
   const owner = `${process.pid}:${randomBytes(6).toString('hex')}`
   const pollSeconds = o.pollSeconds ?? 25
@@ -53,7 +52,7 @@ export function createPoller (o: PollerOptions): Poller {
   let refusedBefore = false
 
   async function getUpdates (signal: AbortSignal): Promise<unknown[]> {
-    const updates = await o.api.call<unknown>('getUpdates', { offset, timeout: pollSeconds, allowed_updates: ALLOWED_UPDATES }, {
+    const updates = await o.api.call<unknown>('getUpdates', { offset, timeout: pollSeconds, allowed_updates: o.allowedUpdates }, {
       signal,
       timeoutMs: (pollSeconds + 10) * 1000
     })

@@ -10,7 +10,7 @@ import { InputError } from '../input-error.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { chatKey, PRIORITIES, type Priority } from '../queue/keys.ts'
 import { newMessageId } from '../queue/producer.ts'
-import { broadcastAddScript, broadcastCancelScript, broadcastKeys } from '../queue/scripts.ts'
+import { broadcastAddScript, broadcastCancelScript, broadcastKeys, finishedScript } from '../queue/scripts.ts'
 import type { BroadcastAccepted } from '../schemas/broadcast.ts'
 import { PLACEHOLDER_CHAT, type BroadcastContent, type Variant } from './content.ts'
 import type { RecipientList } from './recipients.ts'
@@ -33,6 +33,8 @@ export interface BroadcastPlan {
   attempts: number
   metadata?: unknown
   idempotencyKey?: string
+  /** callbackUrl gets its broadcast.finished; globalUrl that and every recipient message's events */
+  events?: { callbackUrl?: string, globalUrl?: string }
 }
 
 /** Recipients per script call: one RPUSH of this many stays well inside Lua's stack limit (~8,000 values). */
@@ -128,7 +130,10 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
         cur: 0,
         content: JSON.stringify(plan.content.summary),
         ...(plan.metadata !== undefined ? { metadata: JSON.stringify(plan.metadata) } : {}),
-        ...(plan.idempotencyKey !== undefined ? { idempotency_key: plan.idempotencyKey } : {})
+        ...(plan.idempotencyKey !== undefined ? { idempotency_key: plan.idempotencyKey } : {}),
+        // where broadcast.finished goes (lua/includes/events.lua reads them)
+        ...(plan.events?.callbackUrl !== undefined ? { cb: plan.events.callbackUrl } : {}),
+        ...(plan.events?.globalUrl !== undefined ? { eg: plan.events.globalUrl } : {})
       })
       .hset(keys.broadcastVariants(id), variantFields(plan.prepared.variants))
       .pexpire(keys.broadcastInfo(id), ttl)
@@ -146,6 +151,7 @@ export async function createBroadcast (d: BroadcastDeps, plan: BroadcastPlan): P
     }
     await guardRedis(() => redis.del(keys.broadcastLock(id)))
     await d.replicas.confirm()
+    if (plan.events !== undefined) await guardRedis(() => finishedScript(redis, keys, { base: keys.base, broadcastId: id, now: Date.now() }))
     return answer(status === 'cancelled' ? 'cancelled' : queuedStatus, resuming)
   } catch (err) {
     // Without an idempotency key the client cannot resume: nothing was sent

@@ -3,6 +3,7 @@
 import type { MethodHandler } from './state.ts'
 import type { Webhook } from './updates.ts'
 import { memberMethods } from './members.ts'
+import { editMethods } from './edit.ts'
 import { messageMethods } from './send.ts'
 
 const getMe: MethodHandler = ({ bot }) => ({
@@ -49,5 +50,6 @@ export const methodHandlers: Record<string, MethodHandler> = {
   getWebhookInfo,
   getUpdates,
   ...messageMethods,
+  ...editMethods,
   ...memberMethods
 }

@@ -15,9 +15,12 @@ export interface BotUser {
   username: string
 }
 
+/** What an edited message shows now: its text or caption as sent, and its markup. */
 export interface EditedContent {
   text: string | undefined
   parseMode: string | undefined
+  /** entities or caption_entities given instead of a parse_mode */
+  entities: unknown
   /** JSON of the reply_markup, for "message is not modified" */
   markup: string | undefined
 }

@@ -46,6 +46,8 @@ export interface RecordedMessage {
   params: Record<string, unknown>
   /** ms since epoch */
   date: number
+  /** ms since epoch, once deleteMessage removed it */
+  deleted_at?: number
 }
 
 export interface RecordedCall {

@@ -50,6 +50,7 @@ export default fp(async function docs (app: FastifyInstance) {
         { name: 'admin', description: 'Status, queue metrics, worker pause (ADMIN_TOKEN)' },
         { name: 'dlq', description: 'The dead-letter queue (ADMIN_TOKEN)' },
         { name: 'webhook', description: 'Telegram\'s updates and the webhook setup' },
+        { name: 'chats', description: 'The chat directory: registered and blocked chats' },
         { name: 'health', description: 'Liveness and readiness probes' }
       ]
     }

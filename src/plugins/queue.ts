@@ -6,6 +6,7 @@ import { queueKeys, type QueueKeys } from '../queue/keys.ts'
 import { createProducer, type Producer } from '../queue/producer.ts'
 import { createMessageReader, type MessageReader } from '../queue/messages.ts'
 import { createReplicaAck, type ReplicaAck } from '../redis/replication.ts'
+import { outboundKeys } from '../outbound/lane.ts'
 import type { Config } from '../config.ts'
 
 declare module 'fastify' {
@@ -20,6 +21,8 @@ declare module 'fastify' {
       messages: MessageReader
       /** how long finished messages stay readable (MESSAGE_LOG_RETENTION) */
       retentionMs: number
+      /** the lane for calls to our users' own systems (src/outbound/lane.ts) */
+      outbound: { keys: QueueKeys, producer: Producer }
     }
   }
 }
@@ -29,12 +32,14 @@ export default fp(async function queuePlugin (app: FastifyInstance, opts: { conf
   const keys = queueKeys(c.REDIS_PREFIX, c.TELEGRAM_QUEUE_NAME, c.TELEGRAM_DLQ_NAME)
   const retentionMs = c.MESSAGE_LOG_RETENTION * 1000
   const replicas = createReplicaAck(app.redis, { minReplicas: c.REDIS_MIN_REPLICAS_ACK, timeoutMs: c.REDIS_WAIT_TIMEOUT_MS, anchor: keys.seq })
+  const laneKeys = outboundKeys(keys)
   app.decorate('queue', {
     keys,
     producer: createProducer({ redis: app.redis, keys, retentionMs, replicas }),
     bulkProducer: createProducer({ redis: app.redis, keys, retentionMs }),
     replicas,
     messages: createMessageReader(app.redis, keys, retentionMs),
-    retentionMs
+    retentionMs,
+    outbound: { keys: laneKeys, producer: createProducer({ redis: app.redis, keys: laneKeys, retentionMs }) }
   })
 }, { name: 'queue', dependencies: ['redis'] })

@@ -18,6 +18,8 @@ export interface QueueKeys {
   pause: string
   paused: string
   blocked: string
+  /** zset chat → when it was blocked (ms), beside `blocked`: the chat directory pages over it */
+  blockedSince: string
   migrated: string
   stats: string
   latency: string
@@ -75,6 +77,7 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
     pause: `${base}pause`,
     paused: `${base}paused`,
     blocked: `${base}blocked`,
+    blockedSince: `${base}blocked-since`,
     migrated: `${base}migrated`,
     stats: `${base}stats`,
     latency: `${base}latency`,

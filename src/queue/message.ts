@@ -38,6 +38,10 @@ export interface NewMessage {
   backoff?: MessageBackoff
   /** ms one attempt may take; absent: TELEGRAM_API_TIMEOUT */
   timeoutMs?: number
+  /** where its delivery events go (lua/includes/events.lua): the sender's callback_url, DELIVERY_EVENTS_URL */
+  events?: { callbackUrl?: string, globalUrl?: string }
+  /** an edit or delete job: Bot API calls that change message `of`, already sent (src/queue/edits.ts) */
+  job?: { of: string, op: 'edit' | 'delete' }
 }
 
 /** In a queued call's params: "send the uploaded file stored under keys.file(upload)". */
@@ -51,7 +55,7 @@ export function isUploadRef (v: unknown): v is UploadRef {
   return typeof v === 'object' && v !== null && typeof (v as UploadRef).upload === 'string'
 }
 
-export const STATUSES = ['queued', 'scheduled', 'active', 'retrying', 'sent', 'failed', 'dead', 'expired', 'cancelled'] as const
+export const STATUSES = ['queued', 'scheduled', 'active', 'retrying', 'sent', 'failed', 'dead', 'expired', 'cancelled', 'deleted'] as const
 export type MessageStatus = typeof STATUSES[number]
 
 /**
@@ -66,7 +70,10 @@ export type MessageStatus = typeof STATUSES[number]
  * pb 1 when it goes with allow_paid_broadcast (claim.lua takes it from the
  * paid rate instead of the bot's global one).
  * Messages stored before bo/to existed simply lack them: the configured
- * backoff and timeout apply.
+ * backoff and timeout apply. cb / eg: where its delivery events go
+ * (callback_url, DELIVERY_EVENTS_URL; absent: none), of / op the message an
+ * edit or delete job is for and which. A record without cb, eg, of (the
+ * previous release's) delivers as before and reports no events.
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [
@@ -88,6 +95,9 @@ export function toHash (m: NewMessage, chat: string, now: number): Array<string 
   if (m.backoff !== undefined) fields.push('bo', `${m.backoff.type === 'fixed' ? 'f' : 'e'}:${m.backoff.delayMs}`)
   if (m.timeoutMs !== undefined) fields.push('to', m.timeoutMs)
   if (m.calls.some(c => c.params.allow_paid_broadcast === true)) fields.push('pb', 1)
+  if (m.events?.callbackUrl !== undefined) fields.push('cb', m.events.callbackUrl)
+  if (m.events?.globalUrl !== undefined) fields.push('eg', m.events.globalUrl)
+  if (m.job !== undefined) fields.push('of', m.job.of, 'op', m.job.op)
   return fields
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
 
-export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund', 'broadcast-add', 'broadcast-cancel'] as const
+export const SCRIPT_NAMES = ['enqueue', 'claim', 'ack', 'retry', 'dead', 'cancel', 'requeue', 'refund', 'broadcast-add', 'broadcast-cancel', 'finished', 'patch'] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 export type ScriptReply = string | number | null | ScriptReply[]
 
@@ -144,7 +144,7 @@ export async function retryScript (redis: RedisClient, k: RetryKeys, a: RetryArg
   ]) as RetryReply
 }
 
-export type DeadKeys = OutcomeKeys & Pick<QueueKeys, 'blocked'>
+export type DeadKeys = OutcomeKeys & Pick<QueueKeys, 'blocked' | 'blockedSince'>
 export interface DeadArgs {
   base: string
   id: string
@@ -158,7 +158,7 @@ export interface DeadArgs {
   spend: boolean
 }
 export async function deadScript (redis: RedisClient, k: DeadKeys, a: DeadArgs): Promise<'dead' | 'failed' | 'stale'> {
-  return await runScript(redis, 'dead', [...outcomeKeys(k), k.blocked], [
+  return await runScript(redis, 'dead', [...outcomeKeys(k), k.blocked, k.blockedSince], [
     a.base, a.id, a.now, a.state, a.reason, a.blockReason, a.part, flag(a.spend)
   ]) as 'dead' | 'failed' | 'stale'
 }
@@ -169,10 +169,10 @@ export async function cancelScript (redis: RedisClient, k: OutcomeKeys, a: Cance
   return String(await runScript(redis, 'cancel', outcomeKeys(k), [a.base, a.id, a.now, a.retentionMs]))
 }
 
-export type RequeueKeys = Pick<QueueKeys, 'dlq' | 'stats' | 'queues' | 'wake' | 'blocked'>
+export type RequeueKeys = Pick<QueueKeys, 'dlq' | 'stats' | 'queues' | 'wake' | 'blocked' | 'blockedSince'>
 export interface RequeueArgs { base: string, id: string, now: number, expiresAt: number, who: string }
 export async function requeueScript (redis: RedisClient, k: RequeueKeys, a: RequeueArgs): Promise<'requeued' | 'missing'> {
-  return await runScript(redis, 'requeue', [k.dlq, k.stats, ...k.queues, k.wake, k.blocked], [
+  return await runScript(redis, 'requeue', [k.dlq, k.stats, ...k.queues, k.wake, k.blocked, k.blockedSince], [
     a.base, a.id, a.now, a.expiresAt, a.who
   ]) as 'requeued' | 'missing'
 }
@@ -215,4 +215,15 @@ export async function broadcastAddScript (redis: RedisClient, k: BroadcastKeys &
 export async function broadcastCancelScript (redis: RedisClient, k: BroadcastKeys, a: { id: string }): Promise<{ made: number, cancelledPending: number }> {
   const [made, cancelledPending] = await runScript(redis, 'broadcast-cancel', [k.info, k.pending, k.due, k.counters], [a.id]) as [number, number]
   return { made, cancelledPending }
+}
+
+/** Queues broadcast.finished if every message of the broadcast has an outcome (at most once). */
+export async function finishedScript (redis: RedisClient, k: Pick<QueueKeys, 'stats'>, a: { base: string, broadcastId: string, now: number }): Promise<void> {
+  await runScript(redis, 'finished', [k.stats], [a.base, a.broadcastId, a.now])
+}
+
+export interface PatchArgs { base: string, id: string, now: number, callsRead: string, calls: string, parts: number }
+/** 'ok', or the state that kept the message from changing in place ('changed': read again). */
+export async function patchScript (redis: RedisClient, k: Pick<QueueKeys, 'stats'>, a: PatchArgs): Promise<string> {
+  return String(await runScript(redis, 'patch', [k.stats], [a.base, a.id, a.now, a.callsRead, a.calls, a.parts]))
 }

@@ -28,7 +28,8 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       ...(body.attempts !== undefined ? { attempts: body.attempts } : {}),
       ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
       ...(body.retryBackoff !== undefined ? { retryBackoff: body.retryBackoff } : {}),
-      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {})
+      ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}),
+      ...(body.callback_url !== undefined ? { callback_url: body.callback_url } : {})
     }, body.priority ?? 'high')
     const accepted = await acceptMessage(app.queue.producer, {
       chatId: op.chat,

@@ -21,9 +21,10 @@ export interface DeliveryInput {
   /** a message's own backoff and per-attempt timeout (schemas/compat/resilient.ts) */
   retryBackoff?: MessageBackoff
   timeoutMs?: number
+  callback_url?: string
 }
 
-export type DeliveryDefaults = Pick<Config, 'MESSAGE_TTL' | 'attempts'>
+export type DeliveryDefaults = Pick<Config, 'MESSAGE_TTL' | 'attempts' | 'DELIVERY_EVENTS_URL'>
 
 /** A message's delivery options as the queue takes them. */
 export type Delivery = Omit<NewMessage, 'chatId' | 'calls'>
@@ -47,8 +48,16 @@ export function resolveDelivery (defaults: DeliveryDefaults, o: DeliveryInput, f
     ...(o.idempotency_key !== undefined ? { idempotencyKey: o.idempotency_key } : {}),
     ...(o.metadata !== undefined ? { metadata: o.metadata } : {}),
     ...(o.retryBackoff !== undefined ? { backoff: o.retryBackoff } : {}),
-    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {})
+    ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+    ...eventDestinations(defaults, o.callback_url)
   }
+}
+
+/** Where a message's delivery events go; nothing stored (and nothing to do on its way) when nowhere. */
+export function eventDestinations (defaults: Pick<DeliveryDefaults, 'DELIVERY_EVENTS_URL'>, callbackUrl: string | undefined): Pick<Delivery, 'events'> {
+  const globalUrl = defaults.DELIVERY_EVENTS_URL
+  if (callbackUrl === undefined && globalUrl === undefined) return {}
+  return { events: { ...(callbackUrl !== undefined ? { callbackUrl } : {}), ...(globalUrl !== undefined ? { globalUrl } : {}) } }
 }
 
 /** Queues one message and answers with the 202 body every send route shares. */

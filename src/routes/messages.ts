@@ -1,13 +1,18 @@
-// Message status, the message log, and cancelling a queued message.
+// Message status, the message log, changing a message (PATCH) and cancelling or deleting it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from '@sinclair/typebox'
 import { MessageListQuerySchema, MessageListSchema, MessageSchema } from '../schemas/message.ts'
 import { ErrorSchema } from '../schemas/common.ts'
 import { ParamsId } from './send.ts'
+import { DeleteResultSchema, EditBodySchema, EditResultSchema } from '../schemas/edit.ts'
+import { createMessageEdits } from '../queue/edits.ts'
+import type { Config } from '../config.ts'
 
 const denied = { 401: ErrorSchema, 403: ErrorSchema }
 
-const routes: FastifyPluginAsyncTypebox = async (app) => {
+const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
+  const edits = createMessageEdits({
+    redis: app.redis, keys: app.queue.keys, producer: app.queue.producer, ttlMs: config.MESSAGE_TTL * 1000, attempts: config.attempts
+  })
   const notFound = (id: string) => ({ error: 'Not Found', message: `no message ${id} (unknown, or older than MESSAGE_LOG_RETENTION)` })
 
   app.get('/api/telegram/messages/:id', {
@@ -32,22 +37,42 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
     return { messages: page.messages, ...(page.nextCursor ? { next_cursor: page.nextCursor } : {}) }
   })
 
+  app.patch('/api/telegram/messages/:id', {
+    onRequest: app.auth.sender,
+    schema: {
+      tags: ['messages'],
+      operationId: 'editMessage',
+      summary: 'Change a message: in place while it waits, in Telegram once it is sent',
+      description: 'text, parse_mode, caption, reply_markup. Queued or scheduled: changed in place (200, edit "in-place"). Sent: editMessageText / editMessageCaption / editMessageReplyMarkup queued in its chat\'s order (202, edit "queued", edit_id; message.edited follows). Other states 409.',
+      security: [{ bearer: [] }],
+      params: ParamsId,
+      body: EditBodySchema,
+      response: { 200: EditResultSchema, 202: EditResultSchema, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema }
+    }
+  }, async (request, reply) => {
+    const { id } = request.params
+    const r = await edits.edit(id, request.body)
+    if (r === undefined) return reply.code(404).send(notFound(id))
+    return reply.code(r.edit === 'queued' ? 202 : 200).send({ id, status: r.status, edit: r.edit, parts: r.parts, ...(r.editId ? { edit_id: r.editId } : {}) })
+  })
+
   app.delete('/api/telegram/messages/:id', {
     onRequest: app.auth.sender,
     schema: {
       tags: ['messages'],
       operationId: 'cancelMessage',
-      summary: 'Cancel a queued or scheduled message',
+      summary: 'Cancel a message that has not gone out, or delete a sent one from the chat',
+      description: 'Queued, scheduled or retrying: cancelled (200). Sent: deleteMessage for each part is queued in its chat\'s order (202); the status becomes deleted and message.deleted follows. Other states 409.',
       security: [{ bearer: [] }],
       params: ParamsId,
-      response: { 200: Type.Object({ id: Type.String(), status: Type.Literal('cancelled') }), 404: ErrorSchema, 409: ErrorSchema, ...denied }
+      response: { 200: DeleteResultSchema, 202: DeleteResultSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema, ...denied }
     }
   }, async (request, reply) => {
     const { id } = request.params
-    const result = await app.queue.producer.cancel(id)
-    if (result === 'ok') return { id, status: 'cancelled' as const }
-    if (result === 'missing') return reply.code(404).send(notFound(id))
-    return reply.code(409).send({ error: 'Conflict', message: `message ${id} is ${result}; only queued, scheduled or retrying messages can be cancelled` })
+    const r = await edits.remove(id)
+    if (r === undefined) return reply.code(404).send(notFound(id))
+    if (r.status === 'cancelled') return { id, status: 'cancelled' as const }
+    return reply.code(202).send({ id, status: 'sent' as const, delete: 'queued' as const, delete_id: r.deleteId })
   })
 }
 export default routes

@@ -10,6 +10,7 @@ import { sendNow } from './send-now.ts'
 import { AcceptedSchema, ErrorSchema } from '../schemas/common.ts'
 import { composeCalls } from '../telegram/compose.ts'
 import { acceptMessage, resolveDelivery } from './delivery.ts'
+import { InputError } from '../input-error.ts'
 import { newMessageId } from '../queue/producer.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { retentionTtlMs, type BotCall, type UploadRef } from '../queue/message.ts'
@@ -66,6 +67,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     const calls = composeCalls(body)
 
     if (body.queue === false || !config.TELEGRAM_ENABLE_QUEUE) {
+      if (body.callback_url !== undefined) throw InputError.field('body.callback_url', 'needs a queued send: a synchronous one answers with the result itself')
       for (const [field, file] of uploads) (calls[0] as BotCall).params[field] = new File([new Uint8Array(file.buffer)], file.filename, { type: file.mimetype })
       return reply.code(200).send(await sendNow(app.telegram.api, calls))
     }

@@ -9,18 +9,14 @@ import type { Config } from '../config.ts'
 import { ErrorSchema } from '../schemas/common.ts'
 import { callTelegram } from '../telegram/call-error.ts'
 import { QueueUnavailableError } from '../queue/errors.ts'
-
-const UPDATE_TYPES = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection', 'business_message',
-  'edited_business_message', 'deleted_business_messages', 'message_reaction', 'message_reaction_count', 'inline_query',
-  'chosen_inline_result', 'callback_query', 'shipping_query', 'pre_checkout_query', 'purchased_paid_media', 'poll',
-  'poll_answer', 'my_chat_member', 'chat_member', 'chat_join_request', 'chat_boost', 'removed_chat_boost']
+import { defaultAllowedUpdates, UPDATE_TYPES } from '../schemas/update.ts'
 
 const SetupBodySchema = Type.Object({
   url: Type.Optional(Type.String({ pattern: '^https?://', maxLength: 2048, description: 'public URL of POST /api/telegram/webhook; default TELEGRAM_WEBHOOK_URL' })),
   drop_pending_updates: Type.Optional(Type.Boolean({ description: 'drop updates Telegram holds for the bot' })),
   allowed_updates: Type.Optional(Type.Array(Type.Union(UPDATE_TYPES.map(u => Type.Literal(u))), {
     maxItems: UPDATE_TYPES.length,
-    description: 'update types to receive; default message and callback_query (all the bot reads)'
+    description: 'update types to receive; default what the bot reads (message, callback_query, my_chat_member), or with UPDATES_FORWARD_URL every type Telegram sends by default'
   }))
 }, { additionalProperties: false })
 
@@ -79,7 +75,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       return reply.code(400).send({ error: 'Bad Request', message: 'body.url is required when TELEGRAM_WEBHOOK_URL is not configured', details: [{ field: 'body.url', message: 'is required when TELEGRAM_WEBHOOK_URL is not configured' }] })
     }
     const { secret, source } = await app.bot.webhookSecret.ensure()
-    const allowed = body.allowed_updates ?? ['message', 'callback_query']
+    const allowed = body.allowed_updates ?? defaultAllowedUpdates(config.UPDATES_FORWARD_URL !== undefined)
     const drop = body.drop_pending_updates ?? false
     await telegram('setWebhook', { url, secret_token: secret, allowed_updates: allowed, drop_pending_updates: drop })
     request.log.info({ url, allowed_updates: allowed, secret_source: source }, 'webhook set')

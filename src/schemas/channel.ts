@@ -23,7 +23,8 @@ const OperationOptions = {
   ttl: DeliveryOptions.ttl,
   attempts: DeliveryOptions.attempts,
   ...MaxRetriesOption,
-  metadata: DeliveryOptions.metadata
+  metadata: DeliveryOptions.metadata,
+  callback_url: DeliveryOptions.callback_url
 }
 
 export const InviteBodySchema = Type.Object({

@@ -38,6 +38,11 @@ export const DeliveryOptions = {
   attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, description: 'delivery attempts (default QUEUE_DEFAULT_ATTEMPTS)' })),
   idempotency_key: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[\\x21-\\x7e]+$', description: 'same key within 24 h: the first message id, nothing new queued' })),
   metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'opaque, returned in status' })),
+  callback_url: Type.Optional(Type.String({
+    pattern: '^https?://[^\\s/?#]+[^\\s]*$',
+    maxLength: 2048,
+    description: 'http(s) URL that gets this message\'s delivery events (message.sent, message.dead, …), HMAC-signed; for a broadcast, its broadcast.finished'
+  })),
   ...ResilientDeliveryOptions
 }
 

@@ -8,6 +8,23 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 
 const open = { additionalProperties: true }
 
+/** Every update type Telegram can send (setWebhook / getUpdates allowed_updates). */
+export const UPDATE_TYPES = ['message', 'edited_message', 'channel_post', 'edited_channel_post', 'business_connection', 'business_message',
+  'edited_business_message', 'deleted_business_messages', 'message_reaction', 'message_reaction_count', 'inline_query',
+  'chosen_inline_result', 'callback_query', 'shipping_query', 'pre_checkout_query', 'purchased_paid_media', 'poll',
+  'poll_answer', 'my_chat_member', 'chat_member', 'chat_join_request', 'chat_boost', 'removed_chat_boost']
+
+/** Telegram leaves these out unless asked by name: noisy, and need the bot to be an administrator. */
+const OPT_IN = new Set(['chat_member', 'message_reaction', 'message_reaction_count'])
+
+/**
+ * What the bot asks Telegram for unless told otherwise: what it reads itself, and with
+ * update forwarding on, every type Telegram sends by default, so the receiver gets them.
+ */
+export function defaultAllowedUpdates (forwarding: boolean): string[] {
+  return forwarding ? UPDATE_TYPES.filter(u => !OPT_IN.has(u)) : ['message', 'callback_query', 'my_chat_member']
+}
+
 export const UserSchema = Type.Object({
   id: Type.Integer(),
   is_bot: Type.Optional(Type.Boolean()),
@@ -50,15 +67,26 @@ export const CallbackQuerySchema = Type.Object({
   data: Type.Optional(Type.String())
 }, open)
 
+/** The bot's own membership changed: added to a group, or blocked / unblocked by a user. */
+export const ChatMemberUpdatedSchema = Type.Object({
+  chat: ChatSchema,
+  from: Type.Optional(UserSchema),
+  date: Type.Integer(),
+  old_chat_member: Type.Optional(Type.Object({ status: Type.String() }, open)),
+  new_chat_member: Type.Object({ status: Type.String({ description: 'creator, administrator, member, restricted, left or kicked' }) }, open)
+}, open)
+
 export const UpdateSchema = Type.Object({
   update_id: Type.Integer({ minimum: 0 }),
   message: Type.Optional(MessageSchema),
-  callback_query: Type.Optional(CallbackQuerySchema)
+  callback_query: Type.Optional(CallbackQuerySchema),
+  my_chat_member: Type.Optional(ChatMemberUpdatedSchema)
 }, open)
 
 export type TelegramUser = Static<typeof UserSchema>
 export type TelegramMessage = Static<typeof MessageSchema>
 export type CallbackQuery = Static<typeof CallbackQuerySchema>
+export type ChatMemberUpdated = Static<typeof ChatMemberUpdatedSchema>
 export type Update = Static<typeof UpdateSchema>
 
 let checker: ReturnType<typeof TypeCompiler.Compile<typeof UpdateSchema>> | undefined

@@ -15,7 +15,8 @@ export type Verdict =
  * A non-Telegram destination (a worker Transport, e.g. the booking backend)
  * answered with an HTTP error. Its status says nothing about the bot or the
  * chat, so it never pauses the bot or marks a chat blocked: 408, 429 and 5xx
- * are retried, other 4xx are permanent.
+ * are retried, other 4xx are permanent. Status 0: the destination could not
+ * be reached (retried, and never "uncertain": it is not a Telegram send).
  */
 export class TransportError extends Error {
   code = 'TRANSPORT_ERROR'
@@ -38,7 +39,7 @@ function errorCode (err: unknown): string | undefined {
 
 export function classifyError (err: unknown): Verdict {
   if (err instanceof TransportError) {
-    const retry = err.status === 408 || err.status === 429 || err.status >= 500
+    const retry = err.status === 0 || err.status === 408 || err.status === 429 || err.status >= 500
     return retry ? { kind: 'transient', uncertain: false, reason: err.message } : { kind: 'permanent', blocked: false, reason: err.message }
   }
   if (err instanceof BotApiError) {

@@ -1,38 +1,14 @@
 // Booking buttons end to end: a notification with Confirm/Cancel goes out, a
 // press comes back through the webhook, is answered, edits the message and
 // reaches a stand-in booking backend, signed.
-import t, { type Test } from 'tap'
-import Fastify from 'fastify'
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import t from 'tap'
 import { callbackUpdate, startBot, user } from '../helpers/bot.ts'
+import { startReceiver, type Received } from '../helpers/receiver.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { parseTelegramHtml } from '../../src/telegram/html.ts'
 
 const GROUP = -1001234567890
 const SECRET = 'booking-events-secret-0123456789'
-
-interface Received { body: Record<string, unknown>, signed: boolean }
-
-/** The booking backend: verifies the signature over the raw body, can fail on demand. */
-async function bookingBackend (t: Test) {
-  const received: Received[] = []
-  const failures: number[] = []
-  const app = Fastify()
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body))
-  app.post('/events', async (request, reply) => {
-    const raw = request.body as string
-    const header = String(request.headers['x-tg-relay-signature'] ?? '')
-    const expected = Buffer.from(`sha256=${createHmac('sha256', SECRET).update(raw).digest('hex')}`)
-    const signed = header.length === expected.length && timingSafeEqual(Buffer.from(header), expected)
-    const status = failures.shift()
-    if (status !== undefined) return reply.code(status).send({ error: 'try later' })
-    received.push({ body: JSON.parse(raw) as Record<string, unknown>, signed })
-    return { ok: true }
-  })
-  const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  t.teardown(() => app.close())
-  return { url: `${url}/events`, received, failWith: (...codes: number[]) => failures.push(...codes) }
-}
 
 const booking = {
   id: 'B-77',
@@ -47,7 +23,7 @@ const booking = {
 }
 
 t.test('booking buttons', async t => {
-  const backend = await bookingBackend(t)
+  const backend = await startReceiver(t, SECRET)
   const bot = await startBot(t, { env: { TELEGRAM_CHAT_ID: String(GROUP), BOOKING_EVENTS_URL: backend.url, BOOKING_EVENTS_SECRET: SECRET, QUEUE_DEFAULT_ATTEMPTS: '3' } })
   const { emulator } = bot
   const group = { id: GROUP, type: 'supergroup' }

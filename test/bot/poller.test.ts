@@ -18,7 +18,7 @@ t.test('long polling', async t => {
     t.equal((await bot.app.redis.hgetall(bot.keys.chat(4001))).payload, 'from-poll')
     await waitFor(() => emulator.calls.some(c => c.method === 'answerCallbackQuery' && c.params.callback_query_id === 'cb-poll'), 'the answer')
     // a poll is recorded when it returns: the one that brought the updates
-    t.match(emulator.calls.find(c => c.method === 'getUpdates')?.params, { allowed_updates: ['message', 'callback_query'], timeout: Number })
+    t.match(emulator.calls.find(c => c.method === 'getUpdates')?.params, { allowed_updates: ['message', 'callback_query', 'my_chat_member'], timeout: Number })
     t.ok((bot.app.bot.poller?.state().offset ?? 0) > 1, 'the next poll confirms what was handled')
   })
 

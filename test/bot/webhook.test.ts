@@ -97,7 +97,7 @@ t.test('webhook admin routes', async t => {
   t.test('setup defaults to TELEGRAM_WEBHOOK_URL, always sends a secret, reuses it', async t => {
     const first = await bot.admin('POST', '/api/telegram/webhook/setup')
     t.equal(first.status, 200, JSON.stringify(first.body))
-    t.same(first.body, { ok: true, url: 'https://relay.example.com/api/telegram/webhook', allowed_updates: ['message', 'callback_query'], drop_pending_updates: false, secret_source: 'generated' })
+    t.same(first.body, { ok: true, url: 'https://relay.example.com/api/telegram/webhook', allowed_updates: ['message', 'callback_query', 'my_chat_member'], drop_pending_updates: false, secret_source: 'generated' })
     const again = await bot.admin('POST', '/api/telegram/webhook/setup', { url: 'https://other.example.com/hook', drop_pending_updates: true, allowed_updates: ['message'] })
     t.equal(again.status, 200)
     t.equal(again.body.secret_source, 'stored')

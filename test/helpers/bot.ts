@@ -11,7 +11,7 @@ export interface BotRelay extends Relay {
   keys: BotKeys
   /** JSON request with the admin token */
   admin: (method: string, path: string, body?: unknown) => ReturnType<Relay['call']>
-  /** resolves once every queued call has been delivered (or dead-lettered) */
+  /** resolves once every queued call (Telegram's and the outbound lane's) has been delivered (or dead-lettered) */
   drained: () => Promise<void>
 }
 
@@ -24,8 +24,8 @@ export async function startBot (t: Test, o: { env?: Record<string, string>, webh
   }
   const { redis, queue } = relay.app
   const drained = () => waitFor(async () => {
-    const k = queue.keys
-    const counts = await Promise.all([...k.queues.map(q => redis.llen(q)), redis.zcard(k.active), redis.zcard(k.delayed), redis.zcard(k.waiting)])
+    const counts = await Promise.all([queue.keys, queue.outbound.keys].flatMap(k =>
+      [...k.queues.map(q => redis.llen(q)), redis.zcard(k.active), redis.zcard(k.delayed), redis.zcard(k.waiting)]))
     return counts.every(n => n === 0)
   }, 'the queue to drain')
   return { ...relay, keys: botKeys(queue.keys.base), admin, drained }

@@ -35,5 +35,6 @@ t.test('transports: their HTTP status is about the destination, never the bot or
   t.match(classifyError(new TransportError('bookingEvent', 503, 'down')), { kind: 'transient' })
   t.match(classifyError(new TransportError('bookingEvent', 408, 'timeout')), { kind: 'transient' })
   t.match(classifyError(new TransportError('bookingEvent', 422, 'invalid')), { kind: 'permanent' })
+  t.match(classifyError(new TransportError('bookingEvent', 0, 'unreachable: ECONNRESET')), { kind: 'transient', uncertain: false }, 'a receiver that cannot be reached is retried, never uncertain')
   t.notOk(isOutageError(new TransportError('bookingEvent', 503, 'down')), 'the booking backend being down does not open Telegram\'s breaker')
 })

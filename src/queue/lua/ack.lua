@@ -3,7 +3,9 @@
   For each: the last part marks the message sent and frees its chat; an
   earlier part parks the message in its chat's wait set so the next part goes
   when the chat's rate allows. A stale ack (another worker took the message
-  over, or the part index moved on) changes nothing.
+  over, or the part index moved on) changes nothing. A sent message queues its
+  message.sent event (events.lua); a finished edit or delete job (fields of, op)
+  marks the message it was for edited or deleted and queues that event instead.
   KEYS[1] active  KEYS[2] delayed  KEYS[3] waiting  KEYS[4] dlq  KEYS[5] stats
   KEYS[6] latency list
   KEYS[7] (optional) sends per hour hash (hour -> count): "completed" in queue/stats
@@ -14,13 +16,29 @@
 local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5],
   latency = KEYS[6] }
 local base = K.base
+-- @include events
 -- @include common
 
 local now, retention = tonumber(ARGV[2]), ARGV[3]
 
+local function finishJob (of, op)
+  local omk = base .. 'm:' .. of
+  if redis.call('EXISTS', omk) == 0 then return end
+  redis.call('HSET', omk, 'u', now)
+  if op == 'delete' then
+    redis.call('HSET', omk, 's', 'deleted')
+    addHistory(omk, now, 'deleted', 'deleteMessage for each part')
+    redis.call('HINCRBY', K.stats, 'deleted', 1)
+    messageEvent(base, K.stats, of, 'deleted', 'deleted', now)
+  else
+    addHistory(omk, now, 'edited', '')
+    messageEvent(base, K.stats, of, 'edited', redis.call('HGET', omk, 's') or 'sent', now)
+  end
+end
+
 local function ackOne (id, part, messageId)
   local mk = base .. 'm:' .. id
-  local h = redis.call('HMGET', mk, 's', 'i', 'n', 'c', 'sq', 't', 'sa', 'r', 'f', 'q', 'b')
+  local h = redis.call('HMGET', mk, 's', 'i', 'n', 'c', 'sq', 't', 'sa', 'r', 'f', 'q', 'b', 'of', 'op')
   if (h[1] ~= 'active' and h[1] ~= 'queued' and h[1] ~= 'retrying') or (h[2] or '0') ~= part then
     return 'stale'
   end
@@ -46,10 +64,14 @@ local function ackOne (id, part, messageId)
   redis.call('PEXPIRE', mk, retention)
   redis.call('HINCRBY', K.stats, 'sent', 1)
   if KEYS[7] then redis.call('HINCRBY', KEYS[7], math.floor(now / 3600000), 1) end
-  if h[11] then redis.call('HINCRBY', base .. 'b:' .. h[11], 'sent', 1) end
+  if h[11] then
+    redis.call('HINCRBY', base .. 'b:' .. h[11], 'sent', 1)
+    broadcastEvent(base, K.stats, h[11], now)
+  end
   -- enqueue-to-delivery: from the last (re)queue, the scheduled time, or creation
   redis.call('LPUSH', K.latency, now - (tonumber(h[10] or h[7] or h[6]) or now))
   releaseChat(K, chat, id, now)
+  if h[12] then finishJob(h[12], h[13]) else messageEvent(base, K.stats, id, 'sent', 'sent', now) end
   return 'sent'
 end
 

@@ -7,6 +7,7 @@
 ]]
 local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5] }
 local base = K.base
+-- @include events
 -- @include common
 
 local id, now = ARGV[2], tonumber(ARGV[3])
@@ -19,6 +20,7 @@ redis.call('HSET', mk, 's', 'cancelled', 'u', now)
 addHistory(mk, now, 'cancelled', '')
 redis.call('PEXPIRE', mk, ARGV[4])
 redis.call('HINCRBY', K.stats, 'cancelled', 1)
-countBroadcast(base, mk, 'cancelled')
+countBroadcast(K, mk, 'cancelled', now)
+messageEvent(base, K.stats, id, 'cancelled', 'cancelled', now)
 releaseChat(K, h[2], id, now)
 return 'ok'

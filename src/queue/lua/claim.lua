@@ -35,6 +35,7 @@ local K = {
   migrated = KEYS[13], stats = KEYS[14], due = KEYS[15], paidRate = KEYS[16]
 }
 local base = K.base
+-- @include events
 -- @include common
 
 local now, want, lease = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -116,7 +117,7 @@ while p <= 4 and n < want and budget > 0 do
       if (tonumber(h[4]) or 0) <= now then
         deadLetter(K, id, mk, now, 'expired', 'expired before it could be delivered')
       elseif blocked then
-        countBroadcast(base, mk, 'blocked')
+        countBroadcast(K, mk, 'blocked', now)
         deadLetter(K, id, mk, now, 'dead', 'chat is blocked: ' .. blocked)
       else
         local ck, wk = base .. 'c:' .. chat, base .. 'w:' .. chat

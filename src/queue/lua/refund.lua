@@ -9,6 +9,7 @@
   Returns the attempts now spent, or -1 when nothing was refunded
 ]]
 local mk = KEYS[1]
+-- @include events
 -- @include common
 
 local h = redis.call('HMGET', mk, 's', 'a')

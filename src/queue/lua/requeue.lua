@@ -5,14 +5,15 @@
   try, and claim would otherwise dead-letter it again without sending; if
   the chat still blocks the bot, the 403 blocks it again.
   KEYS[1] dlq  KEYS[2] stats  KEYS[3..6] priority lists  KEYS[7] wake list
-  KEYS[8] blocked hash
+  KEYS[8] blocked hash  KEYS[9] blocked-since zset
   ARGV[1] base  ARGV[2] id  ARGV[3] now  ARGV[4] new expires at ms
   ARGV[5] who asked (for the history)
   Returns 'requeued' | 'missing'
 ]]
 local K = { base = ARGV[1], dlq = KEYS[1], stats = KEYS[2],
-  queues = { KEYS[3], KEYS[4], KEYS[5], KEYS[6] }, wake = KEYS[7], blocked = KEYS[8] }
+  queues = { KEYS[3], KEYS[4], KEYS[5], KEYS[6] }, wake = KEYS[7], blocked = KEYS[8], blockedSince = KEYS[9] }
 local base = K.base
+-- @include events
 -- @include common
 
 local id, now = ARGV[2], tonumber(ARGV[3])
@@ -21,7 +22,10 @@ if redis.call('ZREM', K.dlq, id) == 0 or redis.call('EXISTS', mk) == 0 then retu
 -- a broadcast counted this message's outcome: it is open again
 local h = redis.call('HMGET', mk, 's', 'b', 'c')
 if h[2] and h[1] then redis.call('HINCRBY', base .. 'b:' .. h[2], h[1], -1) end
-if h[3] then redis.call('HDEL', K.blocked, h[3]) end
+if h[3] then
+  redis.call('HDEL', K.blocked, h[3])
+  redis.call('ZREM', K.blockedSince, h[3])
+end
 -- q: when it was queued again, so delivery latency does not count its time in the DLQ
 redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now, 'q', now)
 redis.call('PERSIST', mk)

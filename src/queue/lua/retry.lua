@@ -12,6 +12,7 @@
 local K = { base = ARGV[1], active = KEYS[1], delayed = KEYS[2], waiting = KEYS[3], dlq = KEYS[4], stats = KEYS[5],
   pause = KEYS[6], queues = { KEYS[7], KEYS[8], KEYS[9], KEYS[10] } }
 local base = K.base
+-- @include events
 -- @include common
 
 local id, now, delay, err = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]

@@ -28,7 +28,7 @@ local function topUpBroadcasts (k, now, fill, logTtl)
   for _, bid in ipairs(redis.call('ZRANGEBYSCORE', bcq, '-inf', now, 'LIMIT', 0, 8)) do
     local ik = base .. 'bc:' .. bid
     local rk, vk = ik .. ':r', ik .. ':v'
-    local info = redis.call('HMGET', ik, 'status', 'pr', 'cur', 'expires_at', 'ma', 'pb', 'created_at', 'send_at')
+    local info = redis.call('HMGET', ik, 'status', 'pr', 'cur', 'expires_at', 'ma', 'pb', 'created_at', 'send_at', 'eg')
     if info[1] ~= 'queued' or not info[2] then
       -- cancelled (broadcast-cancel counted what was pending) or gone
       redis.call('ZREM', bcq, bid)
@@ -63,6 +63,8 @@ local function topUpBroadcasts (k, now, fill, logTtl)
               'n', v.n, 'ma', info[5] or '1', 't', info[7] or now, 'x', info[4] or now, 'b', bid)
             if info[6] == '1' then redis.call('HSET', mk, 'pb', '1') end
             if info[8] then redis.call('HSET', mk, 'sa', info[8]) end
+            -- DELIVERY_EVENTS_URL as it was when the broadcast was accepted (includes/events.lua)
+            if info[9] then redis.call('HSET', mk, 'eg', info[9]) end
             if v.note then redis.call('HSET', mk, 'nt', v.note) end
             ids[i] = id
           end

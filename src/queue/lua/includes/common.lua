@@ -31,10 +31,21 @@ local function releaseChat (k, chat, id, now)
   end
 end
 
--- A message that belongs to a broadcast (field b) counts its outcome there.
-local function countBroadcast (base, mk, outcome)
+-- A message that belongs to a broadcast (field b) counts its outcome there;
+-- the last outcome of a broadcast queues its broadcast.finished (events.lua).
+local function countBroadcast (k, mk, outcome, now)
   local b = redis.call('HGET', mk, 'b')
-  if b then redis.call('HINCRBY', base .. 'b:' .. b, outcome, 1) end
+  if b then
+    redis.call('HINCRBY', k.base .. 'b:' .. b, outcome, 1)
+    broadcastEvent(k.base, k.stats, b, now)
+  end
+end
+
+-- An edit or delete job (fields of, op: src/queue/edits.ts) that could not be done is noted
+-- in the history of the message it was for; that message keeps its state.
+local function noteJobFailure (k, mk, now, reason)
+  local job = redis.call('HMGET', mk, 'of', 'op')
+  if job[1] then addHistory(k.base .. 'm:' .. job[1], now, (job[2] or 'edit') .. '-failed', reason) end
 end
 
 -- Moves a message to the dead-letter queue with its final state and reason.
@@ -45,7 +56,9 @@ local function deadLetter (k, id, mk, now, state, reason)
   addHistory(mk, now, state, reason)
   redis.call('ZADD', k.dlq, now, id)
   redis.call('HINCRBY', k.stats, state, 1)
-  countBroadcast(k.base, mk, state)
+  countBroadcast(k, mk, state, now)
+  messageEvent(k.base, k.stats, id, state, state, now)
+  noteJobFailure(k, mk, now, reason)
   local chat = redis.call('HGET', mk, 'c')
   if chat then releaseChat(k, chat, id, now) end
 end
