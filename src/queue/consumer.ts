@@ -8,7 +8,7 @@ import { hostname } from 'node:os'
 import type { RedisClient } from '../redis/client.ts'
 import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
-import { classifyError, isOutageError } from '../telegram/classify-error.ts'
+import { classifyError, isOutageError, isUnreachable } from '../telegram/classify-error.ts'
 import type { BackoffOptions } from './backoff.ts'
 import { toChatId, type QueueKeys } from './keys.ts'
 import { isUploadRef, type BotCall } from './message.ts'
@@ -117,6 +117,7 @@ export function createWorker (o: WorkerOptions): Worker {
     const t: Transition = decideFailure({
       verdict: classifyError(err),
       outageError: isOutageError(err),
+      unreachable: isUnreachable(err),
       job,
       breaker: o.breaker.state(),
       guarantee: o.guarantee,

@@ -10,7 +10,9 @@ export interface FailureInput {
   verdict: Verdict
   /** the error is one the breaker counts as the Bot API being unreachable */
   outageError: boolean
-  job: Pick<Job, 'id' | 'chat' | 'attempts'> & Partial<Pick<Job, 'backoff'>>
+  /** the Bot API could not be reached at all (isUnreachable): the request never left */
+  unreachable?: boolean
+  job: Pick<Job, 'id' | 'chat' | 'attempts'> & Partial<Pick<Job, 'backoff' | 'maxAttempts'>>
   breaker: BreakerState
   guarantee: 'at-least-once' | 'at-most-once'
   backoff: BackoffOptions
@@ -90,8 +92,15 @@ export function decideFailure (f: FailureInput): Transition {
       if (v.uncertain && f.guarantee === 'at-most-once') {
         return { kind: 'dead', reason: `uncertain: ${v.reason}`, block: false, spend: true, stat: 'uncertain' }
       }
-      // the failure that opened the breaker is the outage's, not the message's
-      const spend = f.breaker === 'closed'
+      // the failure that opened the breaker is the outage's, not the message's.
+      // Nor is the last attempt spent on an unreachable Bot API while the breaker
+      // is still closed: it opens only after BREAKER_VOLUME calls, which a quiet
+      // queue (or a starved process) may not make before one message's attempts
+      // run out. The message keeps retrying at its backoff until the breaker
+      // opens (refunding what was spent) or the call gets through; its expiry
+      // still ends it in the DLQ.
+      const last = f.job.attempts + 1 >= (f.job.maxAttempts ?? Infinity)
+      const spend = f.breaker === 'closed' && !(last && f.unreachable === true && !f.viaTransport)
       const delayMs = messageBackoffDelay(f.job.attempts + 1, f.job.backoff ?? '', f.backoff, f.random)
       return retry({
         delayMs,

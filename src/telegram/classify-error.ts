@@ -68,3 +68,13 @@ export function isOutageError (err: unknown): boolean {
   const v = classifyError(err)
   return v.kind === 'transient' && !(err instanceof BotApiError && err.errorCode === 401)
 }
+
+/**
+ * The Bot API could not be reached at all (connect refused, DNS, connect
+ * timeout): nothing about the message, and Telegram certainly did not get it.
+ */
+export function isUnreachable (err: unknown): boolean {
+  if (err instanceof TransportError || err instanceof BotApiError) return false
+  const code = errorCode(err)
+  return code !== undefined && BEFORE_WRITE.has(code)
+}

@@ -46,6 +46,15 @@ t.test('while the breaker is not closed the failure is the outage\'s: no attempt
     { kind: 'retry', spend: true, outageSpend: true })
 })
 
+t.test('an unreachable Bot API never spends a message\'s last attempt while the breaker is closed', async t => {
+  const refused = { kind: 'transient', uncertain: false, reason: 'ECONNREFUSED' } as const
+  const last = { id: 'm1', chat: '-100', attempts: 2, maxAttempts: 3 }
+  t.match(decide(refused, { outageError: true, unreachable: true, job: last }), { kind: 'retry', spend: false, outageSpend: false })
+  t.match(decide(refused, { outageError: true, unreachable: true, job: { ...last, attempts: 1 } }), { spend: true, outageSpend: true }, 'earlier attempts: spent, refunded if the breaker opens')
+  t.match(decide({ kind: 'transient', uncertain: false, reason: '502' }, { outageError: true, job: last }), { spend: true }, 'Telegram answered 5xx: spent')
+  t.match(decide(refused, { unreachable: true, viaTransport: true, job: last }), { spend: true }, 'a transport has no breaker to open')
+})
+
 t.test('an uncertain send: retried under at-least-once, dead-lettered under at-most-once', async t => {
   t.match(decide({ kind: 'transient', uncertain: true, reason: 'ECONNRESET' }), { kind: 'retry', stat: 'uncertain', spend: true })
   t.match(decide({ kind: 'transient', uncertain: true, reason: 'ECONNRESET' }, { guarantee: 'at-most-once' }),

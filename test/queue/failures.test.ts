@@ -135,6 +135,25 @@ t.test('outage: breaker opens, no attempts spent while open, delivery resumes', 
   }
 })
 
+t.test('outage with too little traffic to open the breaker: the last attempt is not spent on it', async t => {
+  // one message, BREAKER_VOLUME left at 10: its 3 attempts fail well before
+  // the breaker has seen enough calls to open
+  const relay = await startRelay(t, { env: { QUEUE_DEFAULT_ATTEMPTS: '3' } })
+  const { emulator, send, call } = relay
+  await emulator.setOutage(true)
+  const { id } = (await send({ chat_id: 520, text: 'alone in an outage' })).body
+  const status = async () => (await call('GET', `/api/telegram/messages/${id}`)).body
+  const failures = (s: { history: Array<{ event: string }> }) => s.history.filter(h => h.event === 'attempt-failed').length
+  await waitFor(async () => { const s = await status(); return s.status === 'failed' || failures(s) > 3 }, 'a fourth try or the DLQ', 15_000)
+  t.not((await status()).status, 'failed', 'not dead-lettered for an outage')
+  await waitFor(() => relay.app.telegram.breaker.state() !== 'closed', 'its own retries to open the breaker', 15_000)
+  await emulator.setOutage(false)
+  await waitFor(async () => (await status()).status === 'sent', 'sent after recovery', 15_000)
+  t.equal(emulator.received(520).length, 1, 'delivered once')
+  t.equal((await status()).attempts, 1, 'the attempts spent detecting the outage were refunded')
+  t.equal(await relay.app.redis.zcard(relay.app.queue.keys.dlq), 0, 'nothing dead-lettered')
+})
+
 t.test('at-most-once: a lost response goes to the DLQ as uncertain instead of being resent', async t => {
   const relay = await startRelay(t, { env: { DELIVERY_GUARANTEE: 'at-most-once' } })
   const { emulator, send, call } = relay
