@@ -47,6 +47,8 @@ const STATE: Record<Message['status'], JobStatus['state']> = {
   retrying: 'delayed',
   active: 'active',
   sent: 'completed',
+  // it was delivered; the backend withdrew it afterwards
+  deleted: 'completed',
   failed: 'failed',
   dead: 'failed',
   expired: 'failed',
