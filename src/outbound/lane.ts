@@ -18,6 +18,10 @@ export function outboundKeys (keys: QueueKeys): QueueKeys {
     delayed: `${lane}delayed`,
     waiting: `${lane}waiting`,
     rate: `${lane}rate`,
+    paidRate: `${lane}paid-rate`,
+    // broadcasts are Telegram's lane only: claim.lua makes their recipients into
+    // messages of the lane that claims, so this lane's list of due ones stays empty
+    broadcastsDue: `${lane}bcq`,
     pause: `${lane}pause`,
     paused: `${lane}paused`,
     wake: `${lane}wake`,
