@@ -1,5 +1,5 @@
-// `npm run bench`: PRODUCT-level performance figures, each against its peers
-// measured in the same run, printed as one table and written to
+// `npm run bench`: the figures in the README's "Benchmarks", each against its
+// peers measured in the same run, printed as one table and written to
 // bench/results.json (`npx tsx bench/readme-table.ts` puts that table into
 // the README). Every server runs in a child process on its own fresh
 // redis-server; all of them are stopped at the end (or killed, if the bench

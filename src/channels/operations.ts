@@ -1,4 +1,4 @@
-// Channel member operations as queued messages (PRODUCT §10). An operation
+// Channel member operations as queued messages (README "Channel members"). An operation
 // is one call to a transport (op.invite, op.remove: see transports.ts) queued
 // under the chat key op:<channel>:<user>, so claim.lua's per-chat order
 // applies per channel and user: an invite followed by a removal is applied in

@@ -22,11 +22,10 @@ export interface ChannelTransportDeps {
 
 export function channelTransports (d: ChannelTransportDeps): Map<string, Transport> {
   /**
-   * One Bot API call. A refusal (4xx) stays permanent, but a 403 is passed on
-   * as a 400: the consumer takes a 403 as "this chat blocked the bot" and
-   * records the queue's chat — here op:<channel>:<user> — as blocked, which
-   * would skip every later operation for that user (a removal after a refund
-   * among them). Telegram's own code and words stay in the description.
+   * One Bot API call. A refusal (4xx) names the method and, for the invite's
+   * message, the link already created, so the status's last_error says how
+   * far the operation got. (A 403 here never marks a chat blocked: the
+   * worker does that only for Bot API sends, see queue/decide-failure.ts.)
    */
   async function call<T> (method: string, params: Record<string, unknown>, context = ''): Promise<T> {
     try {
@@ -34,7 +33,7 @@ export function channelTransports (d: ChannelTransportDeps): Map<string, Transpo
     } catch (err) {
       if (!(err instanceof BotApiError) || err.errorCode < 400 || err.errorCode >= 500 || err.errorCode === 401 || err.errorCode === 429 ||
         err.parameters.migrate_to_chat_id !== undefined) throw err
-      throw new BotApiError(method, err.errorCode === 403 ? 400 : err.errorCode, `${method} refused (${err.errorCode} ${err.description})${context}`, err.parameters)
+      throw new BotApiError(method, err.errorCode, `${method} refused (${err.errorCode} ${err.description})${context}`, err.parameters)
     }
   }
 

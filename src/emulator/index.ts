@@ -1,4 +1,4 @@
-// A Telegram Bot API emulator over real HTTP (PRODUCT §9): sandbox mode delivers to it, tests
+// A Telegram Bot API emulator over real HTTP: sandbox mode delivers to it, tests
 // and benchmarks run against it. startEmulator() is the only entry; nothing runs at import.
 
 import type { AddressInfo } from 'node:net'

@@ -1,4 +1,4 @@
-// Channel membership methods (PRODUCT §10): invite links, ban/unban, and getChatMember, where
+// Channel membership methods: invite links, ban/unban, and getChatMember, where
 // the bot itself is an administrator with invite and restrict rights.
 
 import { randomBytes } from 'node:crypto'

@@ -1,4 +1,4 @@
-// Channel member operations (PRODUCT §10). Invite and remove are queued like
+// Channel member operations (README "Channel members"). Invite and remove are queued like
 // messages (same retry, DLQ and order rules; their status is the message's);
 // verify-permissions asks Telegram at once (see channels/permissions.ts).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'

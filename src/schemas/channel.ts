@@ -1,4 +1,4 @@
-// Bot operations on channels (PRODUCT §10): invite a user with a one-use
+// Bot operations on channels (README "Channel members"): invite a user with a one-use
 // link, remove a user (ban + unban), check the bot's rights.
 import { Type, type Static } from '@sinclair/typebox'
 import { LanguageSchema } from './booking.ts'

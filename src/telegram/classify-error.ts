@@ -1,4 +1,5 @@
-// Decides what a failed Bot API call means for the message (PRODUCT.md §4-5).
+// Decides what a failed Bot API call means for the message: retry,
+// dead-letter, pause the bot or follow a migrated chat (README "How it works").
 // The one subtle case: a network error after the request was written may
 // mean Telegram delivered it (uncertain); one before it (connect refused,
 // DNS) certainly did not.

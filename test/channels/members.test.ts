@@ -1,4 +1,4 @@
-// Channel member operations end to end (PRODUCT §10): queued, delivered to
+// Channel member operations end to end: queued, delivered to
 // the Bot API emulator through the worker's transports, in order per
 // channel and user, deduplicated for 5 minutes.
 import t from 'tap'

@@ -1,4 +1,4 @@
-// How delivery behaves when Telegram or Redis misbehave (PRODUCT.md §3-5).
+// How delivery behaves when Telegram or Redis misbehave: retried, paused, dead-lettered, never lost.
 import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { redisClient } from '../helpers/redis.ts'

@@ -1,4 +1,4 @@
-// What each failure means for the message (PRODUCT.md §4-5).
+// What each failure means for the message.
 import t from 'tap'
 import { classifyError, isOutageError, TransportError } from '../../src/telegram/classify-error.ts'
 import { BotApiError } from '../../src/telegram/client.ts'
