@@ -1,8 +1,8 @@
 // Commands sent to the bot: /start registers the chat, /help lists commands,
 // /status shows admin chats the queue and the delivery state. Replies are in
 // the sender's language (ru/en, else DEFAULT_LANGUAGE) and queued as 'high'.
-import { HEARTBEAT_MS } from '../queue/consumer.ts'
 import { guardRedis } from '../queue/errors.ts'
+import { readHeartbeats } from '../queue/heartbeats.ts'
 import type { TelegramMessage } from '../schemas/update.ts'
 import { displayName, reply, type BotContext } from './context.ts'
 
@@ -88,8 +88,6 @@ async function register (ctx: BotContext, message: TelegramMessage, language: st
   ctx.log.info({ chat: message.chat.id, payload: fields.payload, unblocked }, 'chat registered')
 }
 
-interface Heartbeat { seen?: number, breaker?: string }
-
 /** Depths from Redis; the breaker as the live workers report it (this process's when none does). */
 async function statusText (ctx: BotContext, language: string): Promise<string> {
   const k = ctx.queueKeys
@@ -98,17 +96,10 @@ async function statusText (ctx: BotContext, language: string): Promise<string> {
     ctx.redis.zcard(k.delayed),
     ctx.redis.zcard(k.active),
     ctx.redis.zcard(k.dlq),
-    ctx.redis.hvals(k.workers),
+    ctx.redis.hgetall(k.workers),
     ctx.redis.exists(k.paused)
   ]))
-  const now = Date.now()
-  const live: Heartbeat[] = []
-  for (const raw of workers) {
-    try {
-      const beat = JSON.parse(raw) as Heartbeat
-      if (typeof beat.seen === 'number' && now - beat.seen < 3 * HEARTBEAT_MS) live.push(beat)
-    } catch { /* a broken entry is no live worker */ }
-  }
+  const { live } = readHeartbeats(workers, Date.now())
   const states = live.length > 0 ? live.map(w => w.breaker) : [ctx.breaker.state()]
   const breaker = states.includes('open') ? 'open' : states.includes('half-open') ? 'half-open' : 'closed'
   const t = ctx.strings.t

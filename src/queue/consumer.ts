@@ -10,14 +10,17 @@ import type { Logger } from '../log.ts'
 import type { Breaker } from '../telegram/breaker.ts'
 import { classifyError, isOutageError, isUnreachable } from '../telegram/classify-error.ts'
 import type { BackoffOptions } from './backoff.ts'
-import { toChatId, type QueueKeys } from './keys.ts'
-import { isUploadRef, type BotCall } from './message.ts'
+import type { QueueKeys } from './keys.ts'
+import { toChatId, type BotCall } from '../telegram/bot-call.ts'
+import { isUploadRef } from './message.ts'
 import { createOutcomes } from './outcomes.ts'
 import { decideFailure, type Transition } from './decide-failure.ts'
 import { createOutageRefunds } from './outage-refunds.ts'
 import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
 import { isRedisUnavailable } from './errors.ts'
+import { HEARTBEAT_MS } from './heartbeats.ts'
 import { sleep } from '../sleep.ts'
+import type { Transport } from '../transport.ts'
 
 export interface WorkerOptions {
   redis: RedisClient
@@ -48,8 +51,6 @@ export interface WorkerOptions {
   onDelivered?: (latencyMs: number) => void
 }
 
-export type Transport = (params: Record<string, unknown>) => Promise<unknown>
-
 export interface WorkerState {
   id: string
   running: boolean
@@ -57,9 +58,6 @@ export interface WorkerState {
   breaker: string
   delivered: number
 }
-
-/** Worker entries in keys.workers older than this are dead workers. */
-export const HEARTBEAT_MS = 2000
 
 export interface Worker {
   start (): void

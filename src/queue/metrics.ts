@@ -1,15 +1,15 @@
 // One snapshot of the queue for the admin API, /metrics and the dashboard:
 // a single pipelined read. Counters come from the stats hash the scripts and
 // workers write, so they are shared by every worker and survive restarts.
-// Workers whose heartbeat is older than 3 × HEARTBEAT_MS are reported as gone
-// and removed from the workers hash.
+// Workers whose heartbeat stopped (heartbeats.ts) are reported as gone and
+// removed from the workers hash.
 import type { RedisClient } from '../redis/client.ts'
 import { PRIORITIES, type Priority, type QueueKeys } from './keys.ts'
-import { HEARTBEAT_MS } from './consumer.ts'
+import { readHeartbeats } from './heartbeats.ts'
 import { guardRedis } from './errors.ts'
 import { execPipeline } from './pipeline.ts'
 import type { BreakerState } from '../telegram/breaker.ts'
-import { COUNTER_NAMES, type CounterName, type QueueMetrics, type WorkerInfo } from '../schemas/admin.ts'
+import { COUNTER_NAMES, type CounterName, type QueueMetrics } from '../schemas/admin.ts'
 
 export interface RateConfig {
   requests: number
@@ -26,42 +26,10 @@ export interface MetricsOptions {
   localBreaker: () => BreakerState
 }
 
-interface Heartbeat {
-  id?: string
-  running?: boolean
-  inFlight?: number
-  breaker?: string
-  delivered?: number
-  pid?: number
-  host?: string
-  started_at?: number
-  seen?: number
-}
-
-const BREAKER_STATES = new Set(['closed', 'open', 'half-open'])
-const asBreaker = (s: unknown): BreakerState => BREAKER_STATES.has(s as string) ? s as BreakerState : 'closed'
-
 /** Nearest-rank percentile of ascending values. */
 export function percentile (sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number
-}
-
-function toWorker (field: string, json: string): WorkerInfo | undefined {
-  let b: Heartbeat
-  try { b = JSON.parse(json) as Heartbeat } catch { return undefined }
-  if (typeof b !== 'object' || b === null || typeof b.seen !== 'number') return undefined
-  return {
-    id: b.id ?? field,
-    host: b.host ?? '',
-    pid: b.pid ?? 0,
-    running: b.running === true,
-    in_flight: b.inFlight ?? 0,
-    delivered: b.delivered ?? 0,
-    breaker: asBreaker(b.breaker),
-    started_at: new Date(b.started_at ?? b.seen).toISOString(),
-    seen_at: new Date(b.seen).toISOString()
-  }
 }
 
 /**
@@ -113,16 +81,9 @@ export function createMetrics ({ redis, keys, rate, localBreaker }: MetricsOptio
 
       const latencies = ((value(9) ?? []) as string[]).map(Number).filter(Number.isFinite).sort((a, b) => a - b)
 
-      const live: WorkerInfo[] = []
-      const gone: string[] = []
-      for (const [field, json] of Object.entries((value(13) ?? {}) as Record<string, string>)) {
-        const w = toWorker(field, json)
-        if (w && now - Date.parse(w.seen_at) <= 3 * HEARTBEAT_MS) live.push(w)
-        else gone.push(field)
-      }
+      const { live, gone } = readHeartbeats((value(13) ?? {}) as Record<string, string>, now)
       if (gone.length > 0) await redis.hdel(keys.workers, ...gone).catch(() => undefined)
       const oldest = await oldestWaiting(redis, keys, replies.slice(14, 18) as Array<string | null>, now)
-      live.sort((a, b) => a.started_at.localeCompare(b.started_at) || a.id.localeCompare(b.id))
 
       return {
         at: new Date(now).toISOString(),

@@ -4,7 +4,7 @@ import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
 import { redisClient } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'
-import { HEARTBEAT_MS } from '../../src/queue/consumer.ts'
+import { HEARTBEAT_MS } from '../../src/queue/heartbeats.ts'
 import { asAdmin, deadLetters } from '../helpers/admin.ts'
 
 /** Prometheus text exposition: every sample line parsed; throws on a malformed line. */
