@@ -3,9 +3,9 @@
 // webhook setup and stored in Redis (SET NX: every API process ends up with the
 // same one, and a later setup reuses it). Read once and cached; while none is
 // known every request is refused, and Redis is asked again.
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { RedisClient } from '../redis/client.ts'
-import { tokenMatches } from '../plugins/auth.ts'
+import { tokenDigest, tokenMatches } from '../token-match.ts'
 import { guardRedis } from '../queue/errors.ts'
 
 export type SecretSource = 'config' | 'stored' | 'generated'
@@ -20,7 +20,7 @@ export interface WebhookSecret {
 export function createWebhookSecret (o: { redis: RedisClient, key: string, configured?: string | undefined }): WebhookSecret {
   let cached: { secret: string, digest: Buffer } | undefined
   const remember = (secret: string) => {
-    cached = { secret, digest: createHash('sha256').update(secret).digest() }
+    cached = { secret, digest: tokenDigest(secret) }
     return secret
   }
   if (o.configured !== undefined) remember(o.configured)

@@ -1,9 +1,9 @@
 // Bearer-token auth. Admin routes take ADMIN_TOKEN; send routes take
-// SERVICE_TOKEN or ADMIN_TOKEN. Tokens are compared as SHA-256 digests with
-// timingSafeEqual: constant time, whatever the length of what was sent.
+// SERVICE_TOKEN or ADMIN_TOKEN. Tokens are compared in constant time
+// (token-match.ts).
 import fp from 'fastify-plugin'
-import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { tokenDigest, tokenMatches } from '../token-match.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,18 +15,10 @@ declare module 'fastify' {
 }
 
 const MAX_ACCEPTED = 16
-const digest = (s: string) => createHash('sha256').update(s).digest()
-
-export function tokenMatches (given: string, expected: Buffer[]): boolean {
-  const d = digest(given)
-  let ok = false
-  for (const e of expected) ok = timingSafeEqual(d, e) || ok
-  return ok
-}
 
 export default fp(async function auth (app: FastifyInstance, opts: { adminToken: string, serviceToken?: string }) {
-  const admin = [digest(opts.adminToken)]
-  const senders = opts.serviceToken ? [...admin, digest(opts.serviceToken)] : admin
+  const admin = [tokenDigest(opts.adminToken)]
+  const senders = opts.serviceToken ? [...admin, tokenDigest(opts.serviceToken)] : admin
 
   const check = (allowed: Buffer[], what: string) => {
     // Headers that passed once pass again without hashing (SHA-256 was ~3 µs
