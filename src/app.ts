@@ -78,7 +78,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   if (topology === undefined) throw new Error('no Redis: set REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES')
   await app.register(redis, { topology, minReplicas: c.REDIS_MIN_REPLICAS_ACK, offline: o.offline ?? false })
   await app.register(queue, { config: c })
-  await app.register(metrics)
+  await app.register(metrics, { config: c })
   await app.register(telegram, { config: c, target: o.telegram })
   await app.register(auth, { adminToken: o.adminToken, ...(c.SERVICE_TOKEN ? { serviceToken: c.SERVICE_TOKEN } : {}) })
   if (c.ROLE !== 'api' && !o.offline) {

@@ -1,6 +1,6 @@
 // Booking events: a worker delivers a queued `bookingEvent` call by POSTing it,
 // signed, to BOOKING_EVENTS_URL (src/outbound/signed-post.ts).
-import type { Transport } from '../queue/consumer.ts'
+import type { Transport } from '../transport.ts'
 import { createSignedPostTransport } from '../outbound/signed-post.ts'
 
 /** The queued call's method; a key of app.transports, never a Bot API method. */

@@ -4,7 +4,7 @@
 // confirmed"), the message is edited to show the decision without buttons, and
 // the event is queued for the booking backend when BOOKING_EVENTS_URL is set.
 import { guardRedis } from '../queue/errors.ts'
-import type { BotCall } from '../queue/message.ts'
+import type { BotCall } from '../telegram/bot-call.ts'
 import type { CallbackQuery } from '../schemas/update.ts'
 import { parseBookingCallback, type BookingAction } from '../templates/index.ts'
 import { TEXT_LIMIT } from '../telegram/split-text.ts'

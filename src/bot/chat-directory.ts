@@ -5,7 +5,8 @@
 // can be paged newest first. Older releases wrote `blocked` alone: such chats are backfilled
 // into `blocked-since` with an unknown time (0) the first time the blocked list is read.
 import type { RedisClient } from '../redis/client.ts'
-import { chatKey, toChatId, type QueueKeys } from '../queue/keys.ts'
+import type { QueueKeys } from '../queue/keys.ts'
+import { chatKey, toChatId } from '../telegram/bot-call.ts'
 import { guardRedis } from '../queue/errors.ts'
 import { execPipeline } from '../queue/pipeline.ts'
 import type { ChatView } from '../schemas/chat.ts'

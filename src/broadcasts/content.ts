@@ -4,7 +4,7 @@
 // one variant, stored once: a plain message is one variant, a template one
 // per language, plus one per recipient that brings its own data.
 import { InputError, type FieldError } from '../input-error.ts'
-import type { BotCall } from '../queue/message.ts'
+import type { BotCall } from '../telegram/bot-call.ts'
 import type { BroadcastBody } from '../schemas/broadcast.ts'
 import type { SendBody } from '../schemas/send.ts'
 import { composeCalls } from '../telegram/compose.ts'

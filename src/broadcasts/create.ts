@@ -8,7 +8,8 @@
 // the half-stored broadcast is deleted, nothing of it having been sent.
 import { InputError } from '../input-error.ts'
 import { guardRedis } from '../queue/errors.ts'
-import { chatKey, PRIORITIES, type Priority } from '../queue/keys.ts'
+import { PRIORITIES, type Priority } from '../queue/keys.ts'
+import { chatKey } from '../telegram/bot-call.ts'
 import { newMessageId } from '../queue/producer.ts'
 import { broadcastAddScript, broadcastCancelScript, broadcastKeys, finishedScript } from '../queue/scripts.ts'
 import type { BroadcastAccepted } from '../schemas/broadcast.ts'

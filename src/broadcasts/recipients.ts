@@ -4,7 +4,7 @@
 import { Type } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { InputError, type FieldError } from '../input-error.ts'
-import { chatKey, toChatId } from '../queue/keys.ts'
+import { chatKey, toChatId } from '../telegram/bot-call.ts'
 import { RecipientObjectSchema } from '../schemas/broadcast.ts'
 import { ChatIdSchema } from '../schemas/common.ts'
 import { compileValidator } from '../templates/validate.ts'

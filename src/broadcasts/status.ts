@@ -3,7 +3,8 @@
 // the messages for recipients that are messages already, from the pending
 // list for those that are not yet (src/queue/lua/includes/broadcast.lua).
 import { guardRedis } from '../queue/errors.ts'
-import { PRIORITIES, toChatId, type Priority } from '../queue/keys.ts'
+import { PRIORITIES, type Priority } from '../queue/keys.ts'
+import { toChatId } from '../telegram/bot-call.ts'
 import { execPipeline } from '../queue/pipeline.ts'
 import type { BroadcastStatus, RECIPIENT_STATUSES } from '../schemas/broadcast.ts'
 import { broadcastTtlMs, type BroadcastDeps } from './deps.ts'

@@ -6,8 +6,8 @@
 // asked for again within 5 minutes returns the first one's id.
 import type { RedisClient } from '../redis/client.ts'
 import { InputError } from '../input-error.ts'
-import { chatKey, type QueueKeys } from '../queue/keys.ts'
-import type { BotCall } from '../queue/message.ts'
+import type { QueueKeys } from '../queue/keys.ts'
+import { chatKey, type BotCall } from '../telegram/bot-call.ts'
 import { newMessageId } from '../queue/producer.ts'
 import type { InviteBody, RemoveBody } from '../schemas/channel.ts'
 

@@ -6,7 +6,7 @@
 // link it created before (kept in the operation's hash) and only sends it
 // again; ban and unban are idempotent.
 import type { RedisClient } from '../redis/client.ts'
-import type { Transport } from '../queue/consumer.ts'
+import type { Transport } from '../transport.ts'
 import type { QueueKeys } from '../queue/keys.ts'
 import type { Breaker } from '../telegram/breaker.ts'
 import { BotApiError } from '../telegram/client.ts'

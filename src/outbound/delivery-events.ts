@@ -4,7 +4,7 @@
 // the event in the same call (src/queue/lua/includes/events.lua), on the outbound lane; a
 // worker sends it with this transport, turning the stored ms time into ISO 8601 and naming
 // the event (unique per event and destination) in X-TG-Relay-Event-Id for deduplication.
-import type { Transport } from '../queue/consumer.ts'
+import type { Transport } from '../transport.ts'
 import { createSignedPostTransport } from './signed-post.ts'
 
 /** The queued call's method; a key of the outbound worker's transports, never a Bot API method. */

@@ -6,7 +6,7 @@
 // per-chat second, and an open Bot API breaker does not hold it up; per-"chat" order (one key
 // per booking, per Telegram chat) still holds.
 import type { Breaker } from '../telegram/breaker.ts'
-import { TransportError } from '../telegram/classify-error.ts'
+import { TransportError } from '../transport.ts'
 import { PRIORITIES, type QueueKeys } from '../queue/keys.ts'
 
 export function outboundKeys (keys: QueueKeys): QueueKeys {

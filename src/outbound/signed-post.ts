@@ -7,8 +7,8 @@
 // Telegram send that may have gone through.
 import { createHmac } from 'node:crypto'
 import { request } from 'undici'
-import type { Transport } from '../queue/consumer.ts'
-import { TransportError } from '../telegram/classify-error.ts'
+import type { Transport } from '../transport.ts'
+import { TransportError } from '../transport.ts'
 
 export const SIGNATURE_HEADER = 'x-tg-relay-signature'
 

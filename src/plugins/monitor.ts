@@ -8,7 +8,6 @@ import type { Config } from '../config.ts'
 import { loadBotStrings } from '../bot/strings.ts'
 import { createAlerter, type Alerter } from '../monitor/alerts.ts'
 import { createHistory, type History } from '../monitor/history.ts'
-import { queueMetrics } from '../routes/admin-metrics.ts'
 import { LOCALES_DIR } from './templates.ts'
 
 declare module 'fastify' {
@@ -24,7 +23,7 @@ export default fp(async function monitorPlugin (app: FastifyInstance, opts: { co
   const log = app.log.child({ component: 'monitor' })
   const stepMs = c.METRICS_HISTORY_STEP * 1000
   const history = createHistory({ redis: app.redis, keys: app.queue.keys, stepMs })
-  const metrics = queueMetrics(app, c)
+  const metrics = app.metrics
 
   let alerter: Alerter | undefined
   if (c.ADMIN_ALERTS) {

@@ -111,16 +111,6 @@ export function queueKeys (prefix = 'tg', queueName = 'queue', dlqName = 'dlq'):
   }
 }
 
-/** Chat ids as stored: integers as decimal strings, channel usernames lower-cased. */
-export function chatKey (chatId: number | string): string {
-  return typeof chatId === 'number' ? String(chatId) : chatId.startsWith('@') ? chatId.toLowerCase() : chatId
-}
-
-/** The inverse of chatKey: ids go to Telegram (and the API) as numbers when they are numbers. */
-export function toChatId (chat: number | string): number | string {
-  return typeof chat === 'string' && /^-?\d+$/.test(chat) ? Number(chat) : chat
-}
-
 /** Groups, supergroups and channels have negative ids or @usernames: 20 msg/min. */
 export function isGroupChat (chat: string): boolean {
   return chat.startsWith('-') || chat.startsWith('@')

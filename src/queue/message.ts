@@ -3,12 +3,7 @@
 // memory per message small) is described next to toHash().
 import type { Priority } from './keys.ts'
 import { PRIORITIES } from './keys.ts'
-
-/** One Bot API request; params include chat_id. */
-export interface BotCall {
-  method: string
-  params: Record<string, unknown>
-}
+import type { BotCall } from '../telegram/bot-call.ts'
 
 /** A message's own retry backoff (the resilient API's BullMQ option); absent: the configured one. */
 export interface MessageBackoff {

@@ -1,7 +1,8 @@
 // Reads message state for the status API: one message, or the message log
 // (hourly lists of ids, newest first, kept MESSAGE_LOG_RETENTION).
 import type { RedisClient } from '../redis/client.ts'
-import { chatKey, PRIORITIES, toChatId, type Priority, type QueueKeys } from './keys.ts'
+import { PRIORITIES, type Priority, type QueueKeys } from './keys.ts'
+import { chatKey, toChatId } from '../telegram/bot-call.ts'
 import { guardRedis } from './errors.ts'
 import type { MessageStatus } from './message.ts'
 import type { MessageView } from '../schemas/message.ts'

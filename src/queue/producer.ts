@@ -3,7 +3,8 @@
 // configured) and a worker can claim it.
 import { randomBytes } from 'node:crypto'
 import type { RedisClient } from '../redis/client.ts'
-import { chatKey, PRIORITIES, type QueueKeys } from './keys.ts'
+import { PRIORITIES, type QueueKeys } from './keys.ts'
+import { chatKey } from '../telegram/bot-call.ts'
 import { toHash, type NewMessage } from './message.ts'
 import { cancelScript, enqueueScript } from './scripts.ts'
 import { guardRedis } from './errors.ts'

@@ -8,13 +8,11 @@
 // tg_relay_redis_up 0 and this process's own metrics, so the alert can fire.
 // Every process reports the deployment's totals: aggregate with max, not sum.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import { ErrorSchema } from '../schemas/common.ts'
 import { COUNTER_NAMES, JobCountsSchema, QueueMetricsSchema, type QueueMetrics } from '../schemas/admin.ts'
 import { jobCounts } from '../queue/job-counts.ts'
-import { createMetrics, type Metrics } from '../queue/metrics.ts'
 import { PRIORITIES } from '../queue/keys.ts'
 import { isRedisUnavailable, QueueUnavailableError } from '../queue/errors.ts'
 import { BOT_API_DURATION, DELIVERY_LATENCY, exposeHistogram, parseTotals } from '../monitor/histograms.ts'
@@ -97,23 +95,8 @@ export function prometheusExporter (): PrometheusExporter {
   }
 }
 
-/** The snapshot reader the admin routes share. */
-export function queueMetrics (app: Pick<FastifyInstance, 'redis' | 'queue' | 'telegram'>, config: Config): Metrics {
-  return createMetrics({
-    redis: app.redis,
-    keys: app.queue.keys,
-    rate: {
-      requests: config.TELEGRAM_RATE_LIMIT_REQUESTS,
-      windowMs: config.TELEGRAM_RATE_LIMIT_WINDOW * 1000,
-      chatIntervalMs: config.TELEGRAM_CHAT_RATE_INTERVAL,
-      groupPerMinute: config.TELEGRAM_GROUP_RATE_PER_MINUTE
-    },
-    localBreaker: () => app.telegram.breaker.state()
-  })
-}
-
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  const metrics = queueMetrics(app, config)
+  const metrics = app.metrics
 
   app.get('/api/telegram/queue/metrics', {
     onRequest: app.auth.admin,

@@ -4,7 +4,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ErrorSchema } from '../schemas/common.ts'
 import { StatusSchema, type Status } from '../schemas/admin.ts'
-import { queueMetrics } from './admin-metrics.ts'
 import { callTelegram } from '../telegram/call-error.ts'
 import type { Config } from '../config.ts'
 
@@ -28,7 +27,7 @@ export function parseInfo (text: string): Record<string, string> {
 }
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config, mode: 'sandbox' | 'live' }> = async (app, { config, mode }) => {
-  const metrics = queueMetrics(app, config)
+  const metrics = app.metrics
   const waitMs = Math.min(TELEGRAM_WAIT_MS, config.TELEGRAM_API_TIMEOUT * 1000)
   let bot: { at: number, user: BotUser } | undefined
 

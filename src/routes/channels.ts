@@ -14,7 +14,7 @@ import {
 } from '../schemas/channel.ts'
 import { ErrorSchema } from '../schemas/common.ts'
 import { fromInvite, fromRemove } from '../schemas/compat/index.ts'
-import { toChatId } from '../queue/keys.ts'
+import { toChatId } from '../telegram/bot-call.ts'
 
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 503: ErrorSchema }

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { ChatListQuerySchema, ChatListSchema, ChatParamsSchema, ChatViewSchema, UnblockedSchema } from '../schemas/chat.ts'
 import { ErrorSchema } from '../schemas/common.ts'
-import { toChatId } from '../queue/keys.ts'
+import { toChatId } from '../telegram/bot-call.ts'
 
 const routes: FastifyPluginAsyncTypebox = async (app) => {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 503: ErrorSchema }

@@ -1,8 +1,7 @@
 // Message status, the message log, changing a message (PATCH) and cancelling or deleting it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { MessageListQuerySchema, MessageListSchema, MessageSchema } from '../schemas/message.ts'
-import { ErrorSchema } from '../schemas/common.ts'
-import { ParamsId } from './send.ts'
+import { ErrorSchema, IdParamsSchema } from '../schemas/common.ts'
 import { DeleteResultSchema, EditBodySchema, EditResultSchema } from '../schemas/edit.ts'
 import { createMessageEdits } from '../queue/edits.ts'
 import type { Config } from '../config.ts'
@@ -17,7 +16,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
 
   app.get('/api/telegram/messages/:id', {
     onRequest: app.auth.sender,
-    schema: { tags: ['messages'], operationId: 'getMessage', summary: 'State of one message', security: [{ bearer: [] }], params: ParamsId, response: { 200: MessageSchema, 404: ErrorSchema, ...denied } }
+    schema: { tags: ['messages'], operationId: 'getMessage', summary: 'State of one message', security: [{ bearer: [] }], params: IdParamsSchema, response: { 200: MessageSchema, 404: ErrorSchema, ...denied } }
   }, async (request, reply) => {
     const view = await app.queue.messages.get(request.params.id)
     return view ?? reply.code(404).send(notFound(request.params.id))
@@ -45,7 +44,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       summary: 'Change a message: in place while it waits, in Telegram once it is sent',
       description: 'text, parse_mode, caption, reply_markup. Queued or scheduled: changed in place (200, edit "in-place"). Sent: editMessageText / editMessageCaption / editMessageReplyMarkup queued in its chat\'s order (202, edit "queued", edit_id; message.edited follows). Other states 409.',
       security: [{ bearer: [] }],
-      params: ParamsId,
+      params: IdParamsSchema,
       body: EditBodySchema,
       response: { 200: EditResultSchema, 202: EditResultSchema, 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema }
     }
@@ -64,7 +63,7 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
       summary: 'Cancel a message that has not gone out, or delete a sent one from the chat',
       description: 'Queued, scheduled or retrying: cancelled (200). Sent: deleteMessage for each part is queued in its chat\'s order (202); the status becomes deleted and message.deleted follows. Other states 409.',
       security: [{ bearer: [] }],
-      params: ParamsId,
+      params: IdParamsSchema,
       response: { 200: DeleteResultSchema, 202: DeleteResultSchema, 404: ErrorSchema, 409: ErrorSchema, 503: ErrorSchema, ...denied }
     }
   }, async (request, reply) => {

@@ -3,7 +3,7 @@
 // Shared by every route that sends a message. A failure is a
 // TelegramCallError: src/plugins/errors.ts answers it.
 import type { Static } from '@sinclair/typebox'
-import type { BotCall } from '../queue/message.ts'
+import type { BotCall } from '../telegram/bot-call.ts'
 import type { SyncResultSchema } from '../schemas/send.ts'
 import type { BotApi } from '../telegram/client.ts'
 import { callTelegram } from '../telegram/call-error.ts'

@@ -13,7 +13,8 @@ import { acceptMessage, resolveDelivery } from './delivery.ts'
 import { InputError } from '../input-error.ts'
 import { newMessageId } from '../queue/producer.ts'
 import { guardRedis } from '../queue/errors.ts'
-import { retentionTtlMs, type BotCall, type UploadRef } from '../queue/message.ts'
+import { retentionTtlMs, type UploadRef } from '../queue/message.ts'
+import type { BotCall } from '../telegram/bot-call.ts'
 import { MB, parseMultipartSend, type UploadedFile, type UploadField } from './send-multipart.ts'
 import type { Config } from '../config.ts'
 
@@ -77,5 +78,3 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 }
 export default routes
-
-export const ParamsId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) })

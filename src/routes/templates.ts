@@ -16,7 +16,7 @@ import { acceptMessage, resolveDelivery, type DeliveryInput } from './delivery.t
 import { InputError } from '../input-error.ts'
 import { TemplateError, type Rendered } from '../templates/index.ts'
 import { splitText } from '../telegram/split-text.ts'
-import { toChatId } from '../queue/keys.ts'
+import { toChatId } from '../telegram/bot-call.ts'
 
 const RenderedSchema = Type.Object({
   template: Type.String(),

@@ -13,6 +13,9 @@ export const ChatIdSchema = Type.Union([
   Type.String({ pattern: '^(@[A-Za-z][A-Za-z0-9_]{3,31}|-?([0-9]{1,15}|[1-3][0-9]{15}|4[0-4][0-9]{14}))$', description: '@channelusername (or an id as a string)' })
 ], { examples: [123456789, '@studio_news'] })
 
+/** `:id` of a message (or anything else with a generated id) in a path */
+export const IdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) })
+
 /** What the API answers with: always a lower-case name. */
 export const PriorityNameSchema = Type.Union(PRIORITIES.map(p => Type.Literal(p)), { default: 'normal', description: 'critical > high > normal > low' })
 

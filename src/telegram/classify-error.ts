@@ -4,6 +4,7 @@
 // mean Telegram delivered it (uncertain); one before it (connect refused,
 // DNS) certainly did not.
 import { BotApiError } from './client.ts'
+import { TransportError } from '../transport.ts'
 
 export type Verdict =
   | { kind: 'rate-limited', retryAfterMs: number, reason: string }
@@ -11,21 +12,6 @@ export type Verdict =
   | { kind: 'transient', uncertain: boolean, reason: string }
   | { kind: 'permanent', blocked: boolean, reason: string }
   | { kind: 'outage', reason: string }
-
-/**
- * A non-Telegram destination (a worker Transport, e.g. the booking backend)
- * answered with an HTTP error. Its status says nothing about the bot or the
- * chat, so it never pauses the bot or marks a chat blocked: 408, 429 and 5xx
- * are retried, other 4xx are permanent. Status 0: the destination could not
- * be reached (retried, and never "uncertain": it is not a Telegram send).
- */
-export class TransportError extends Error {
-  code = 'TRANSPORT_ERROR'
-  constructor (readonly destination: string, readonly status: number, readonly description: string) {
-    super(`${destination}: HTTP ${status} ${description}`)
-    this.name = 'TransportError'
-  }
-}
 
 /** Errors raised before any byte of the request could reach the server. */
 const BEFORE_WRITE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'UND_ERR_CONNECT_TIMEOUT'])

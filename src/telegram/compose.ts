@@ -1,12 +1,11 @@
 // Turns a send request into the Bot API calls that deliver it, in order:
 // long text becomes several sendMessage parts, a long caption continues as
 // text. HTML is checked here so bad markup is a 400 now, not a DLQ entry later.
-import type { BotCall } from '../queue/message.ts'
 import type { SendBody } from '../schemas/send.ts'
 import { InputError } from '../input-error.ts'
 import { parseTelegramHtml } from './html.ts'
 import { CAPTION_LIMIT, splitCaption, splitText, TEXT_LIMIT } from './split-text.ts'
-import { toChatId } from '../queue/keys.ts'
+import { toChatId, type BotCall } from './bot-call.ts'
 
 const MEDIA = ['photo', 'document', 'voice'] as const
 const METHOD = { photo: 'sendPhoto', document: 'sendDocument', voice: 'sendVoice' } as const

@@ -3,7 +3,7 @@
 // HTML checks and splitting apply), and for a message already sent the editMessage* calls
 // that take Telegram there, part by part. A sent message keeps its number of parts: Telegram
 // edits messages, it does not add or remove them.
-import type { BotCall } from '../queue/message.ts'
+import type { BotCall } from './bot-call.ts'
 import type { EditBody } from '../schemas/edit.ts'
 import type { SendBody } from '../schemas/send.ts'
 import { InputError } from '../input-error.ts'

@@ -1,6 +1,7 @@
 // What each failure means for the message.
 import t from 'tap'
-import { classifyError, isOutageError, TransportError } from '../../src/telegram/classify-error.ts'
+import { classifyError, isOutageError } from '../../src/telegram/classify-error.ts'
+import { TransportError } from '../../src/transport.ts'
 import { BotApiError } from '../../src/telegram/client.ts'
 
 const netErr = (code: string) => Object.assign(new Error(code), { code })
