@@ -9,6 +9,7 @@ import type { BroadcastBody } from '../schemas/broadcast.ts'
 import type { SendBody } from '../schemas/send.ts'
 import { composeCalls } from '../telegram/compose.ts'
 import { TemplateError, type Rendered, type TemplateCatalog } from '../templates/index.ts'
+import { fallbackNote } from '../templates/fallback-note.ts'
 import type { Recipient } from './recipients.ts'
 
 export interface Variant {
@@ -72,7 +73,8 @@ function templateContent (body: BroadcastBody, name: string, templates: Template
 
   const compose = (key: string, r: Rendered): Variant => {
     const calls = composeCalls({ chat_id: PLACEHOLDER_CHAT, text: r.text, parse_mode: 'HTML', ...common, ...(r.replyMarkup && !common.reply_markup ? { reply_markup: r.replyMarkup as SendBody['reply_markup'] } : {}) })
-    return { key, calls, ...(r.fallback ? { note: `template ${r.template} has no "${r.requestedLanguage}" file: rendered in ${r.language}` } : {}) }
+    const note = fallbackNote(r)
+    return { key, calls, ...(note !== undefined ? { note } : {}) }
   }
   const render = (key: string, language: string | undefined, data: Record<string, unknown>, where: { data: string, language: string }): Variant => {
     try {

@@ -15,6 +15,7 @@ import { composeCalls } from '../telegram/compose.ts'
 import { acceptMessage, resolveDelivery, type DeliveryInput } from './delivery.ts'
 import { InputError } from '../input-error.ts'
 import { TemplateError, type Rendered } from '../templates/index.ts'
+import { fallbackNote } from '../templates/fallback-note.ts'
 import { splitText } from '../telegram/split-text.ts'
 import { toChatId } from '../telegram/bot-call.ts'
 
@@ -34,10 +35,6 @@ const TemplatedAcceptedSchema = Type.Composite([AcceptedSchema, Type.Object({
   language: Type.String(),
   fallback: Type.Boolean()
 })])
-
-function fallbackNote (r: Rendered): string | undefined {
-  return r.fallback ? `template ${r.template} has no "${r.requestedLanguage}" file: rendered in ${r.language}` : undefined
-}
 
 /** An unknown template named in the body is the body's fault: 400, listing what exists. */
 function asBodyError (err: unknown): never {
