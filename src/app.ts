@@ -1,7 +1,7 @@
 // Builds the Fastify app: plugins first (errors, redis, queue, telegram,
 // auth, worker), then routes. No listen here — server.ts does that — so tests
 // build isolated instances.
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { LoggerOptions } from 'pino'
 import type { Config } from './config.ts'
@@ -13,7 +13,7 @@ import { redisTopology } from './redis/topology.ts'
 import queue from './plugins/queue.ts'
 import metrics from './plugins/metrics.ts'
 import telegram, { type TelegramTarget } from './plugins/telegram.ts'
-import auth from './plugins/auth.ts'
+import auth, { authScope } from './plugins/auth.ts'
 import worker from './plugins/worker.ts'
 import templates from './plugins/templates.ts'
 import bot from './plugins/bot.ts'
@@ -23,6 +23,7 @@ import messageRoutes from './routes/messages.ts'
 import healthRoutes from './routes/health.ts'
 import adminStatusRoutes from './routes/admin-status.ts'
 import adminMetricsRoutes from './routes/admin-metrics.ts'
+import queueStatsRoutes from './routes/queue-stats.ts'
 import adminDlqRoutes from './routes/admin-dlq.ts'
 import adminWorkerRoutes from './routes/admin-worker.ts'
 import adminHistoryRoutes from './routes/admin-history.ts'
@@ -30,7 +31,7 @@ import dashboardRoutes from './routes/dashboard.ts'
 import templateRoutes from './routes/templates.ts'
 import broadcastRoutes from './routes/broadcasts.ts'
 import channelRoutes from './routes/channels.ts'
-import webhookRoutes from './routes/webhook.ts'
+import webhookRoutes, { webhookReceiver } from './routes/webhook.ts'
 import chatRoutes from './routes/chats.ts'
 
 export interface AppOptions {
@@ -42,6 +43,8 @@ export interface AppOptions {
   logger?: LoggerOptions | false
   /** the routes without a connection or a worker, for the OpenAPI document (src/openapi.ts) */
   offline?: boolean
+  /** told of every route as it is registered, before any plugin (test/admin/route-auth.test.ts walks them) */
+  onRoute?: (route: RouteOptions) => void
 }
 
 /** pino options: secrets never reach a log line. */
@@ -70,6 +73,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: c.LOG_LEVEL !== 'debug' && c.LOG_LEVEL !== 'trace' }),
     forceCloseConnections: true
   }).withTypeProvider<TypeBoxTypeProvider>()
+  if (o.onRoute) app.addHook('onRoute', o.onRoute)
 
   await app.register(errors)
   await app.register(validation)
@@ -95,23 +99,32 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   // offline (the OpenAPI build): the routes only, no ticking
   await app.register(monitor, { config: c, ticking: !o.offline })
 
+  // public: probes, the dashboard page (it asks for the token), the docs; the
+  // webhook receiver checks Telegram's secret itself
   await app.register(healthRoutes)
   if (c.ROLE !== 'worker') {
     await app.register(templates, { config: c })
-    await app.register(sendRoutes, { config: c })
-    await app.register(messageRoutes, { config: c })
-    await app.register(adminStatusRoutes, { config: c, mode: c.sandbox ? 'sandbox' : 'live' })
-    await app.register(adminMetricsRoutes, { config: c })
-    await app.register(adminDlqRoutes, { config: c })
-    await app.register(adminWorkerRoutes)
-    await app.register(adminHistoryRoutes)
-    await app.register(dashboardRoutes)
-    await app.register(templateRoutes, { config: c })
-    await app.register(broadcastRoutes, { config: c })
-    await app.register(channelRoutes, { config: c })
     await app.register(bot, { config: c, telegram: o.telegram })
-    await app.register(webhookRoutes, { config: c })
-    await app.register(chatRoutes)
+    await app.register(dashboardRoutes)
+    if (c.TELEGRAM_ENABLE_WEBHOOKS) await app.register(webhookReceiver)
+    // every route in these two scopes takes a token (plugins/auth.ts)
+    await app.register(authScope('sender', async (scope) => {
+      await scope.register(sendRoutes, { config: c })
+      await scope.register(messageRoutes, { config: c })
+      await scope.register(templateRoutes, { config: c })
+      await scope.register(broadcastRoutes, { config: c })
+      await scope.register(channelRoutes, { config: c })
+      await scope.register(chatRoutes)
+      await scope.register(queueStatsRoutes, { config: c })
+    }))
+    await app.register(authScope('admin', async (scope) => {
+      await scope.register(adminStatusRoutes, { config: c, mode: c.sandbox ? 'sandbox' : 'live' })
+      await scope.register(adminMetricsRoutes, { config: c })
+      await scope.register(adminDlqRoutes, { config: c })
+      await scope.register(adminWorkerRoutes)
+      await scope.register(adminHistoryRoutes)
+      await scope.register(webhookRoutes, { config: c })
+    }))
   }
   return app
 }

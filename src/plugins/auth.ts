@@ -1,8 +1,10 @@
 // Bearer-token auth. Admin routes take ADMIN_TOKEN; send routes take
 // SERVICE_TOKEN or ADMIN_TOKEN. Tokens are compared in constant time
-// (token-match.ts).
+// (token-match.ts). A route gets its check from the scope it is registered in
+// (authScope, used by app.ts), never from its own options: a route added to a
+// scope cannot forget it (test/admin/route-auth.test.ts walks them all).
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { tokenDigest, tokenMatches } from '../token-match.ts'
 
 declare module 'fastify' {
@@ -51,3 +53,14 @@ export default fp(async function auth (app: FastifyInstance, opts: { adminToken:
     sender: check(senders, 'needs SERVICE_TOKEN or ADMIN_TOKEN')
   })
 }, { name: 'auth' })
+
+/**
+ * An encapsulated scope whose every route runs `app.auth[who]` in onRequest,
+ * before its body is read: `register` adds the route plugins to it.
+ */
+export function authScope (who: 'admin' | 'sender', register: (scope: FastifyInstance) => Promise<void>): FastifyPluginAsync {
+  return async function scope (app) {
+    app.addHook('onRequest', app.auth[who])
+    await register(app)
+  }
+}

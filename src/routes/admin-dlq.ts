@@ -24,7 +24,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   const notFound = (id: string) => ({ error: 'Not Found', message: `no message ${id} in the dead-letter queue` })
 
   app.get('/api/telegram/queue/dlq', {
-    onRequest: app.auth.admin,
     schema: { tags, operationId: 'listDeadLetters', summary: 'Dead-letter queue, newest first', security, querystring: DlqQuerySchema, response: { 200: DlqPageSchema, 400: ErrorSchema, ...denied } }
   }, async (request) => {
     const page = await dlq.list({ limit: request.query.limit, ...(request.query.cursor ? { cursor: request.query.cursor } : {}) })
@@ -32,7 +31,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.post('/api/telegram/queue/dlq/requeue/:id', {
-    onRequest: app.auth.admin,
     schema: {
       tags,
       operationId: 'requeueDeadLetter',
@@ -49,7 +47,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.post('/api/telegram/queue/dlq/requeue', {
-    onRequest: app.auth.admin,
     // no body at all means "requeue everything", like {}
     preValidation: async (request) => { request.body ??= {} },
     schema: {
@@ -68,7 +65,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.delete('/api/telegram/queue/dlq/:id', {
-    onRequest: app.auth.admin,
     schema: { tags, operationId: 'deleteDeadLetter', summary: 'Delete one dead letter for good', security, params: DlqIdParams, response: { 200: DeletedSchema, 404: ErrorSchema, ...denied } }
   }, async (request, reply) => {
     const id = await dlq.resolve(request.params.id)
@@ -78,7 +74,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.delete('/api/telegram/queue/dlq', {
-    onRequest: app.auth.admin,
     schema: { tags, operationId: 'clearDeadLetters', summary: 'Delete every dead letter', security, response: { 200: ClearedSchema, ...denied } }
   }, async (request) => {
     const deleted = await dlq.clear()

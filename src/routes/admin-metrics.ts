@@ -11,8 +11,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client'
 import { ErrorSchema } from '../schemas/common.ts'
-import { COUNTER_NAMES, JobCountsSchema, QueueMetricsSchema, type QueueMetrics } from '../schemas/admin.ts'
-import { jobCounts } from '../queue/job-counts.ts'
+import { COUNTER_NAMES, QueueMetricsSchema, type QueueMetrics } from '../schemas/admin.ts'
 import { PRIORITIES } from '../queue/keys.ts'
 import { isRedisUnavailable, QueueUnavailableError } from '../queue/errors.ts'
 import { BOT_API_DURATION, DELIVERY_LATENCY, exposeHistogram, parseTotals } from '../monitor/histograms.ts'
@@ -99,7 +98,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   const metrics = app.metrics
 
   app.get('/api/telegram/queue/metrics', {
-    onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
       operationId: 'getQueueMetrics',
@@ -109,22 +107,9 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
     }
   }, async () => await metrics.snapshot())
 
-  // where the resilient API's clients (BullMQ's getJobCounts) read the queue
-  app.get('/api/telegram/queue/stats', {
-    onRequest: app.auth.sender,
-    schema: {
-      tags: ['admin'],
-      operationId: 'getQueueStats',
-      summary: 'Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused',
-      security: [{ bearer: [] }],
-      response: { 200: JobCountsSchema, ...denied }
-    }
-  }, async () => await jobCounts(app.redis, app.queue.keys, config.MESSAGE_LOG_RETENTION * 1000))
-
   if (!config.TELEGRAM_ENABLE_METRICS) return
   const exporter = prometheusExporter()
   app.get('/metrics', {
-    onRequest: app.auth.admin,
     schema: {
       tags: ['admin'],
       operationId: 'getPrometheusMetrics',

@@ -47,7 +47,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   }
 
   app.post('/api/telegram/channels/:chat_id/members', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['channels'],
       operationId: 'inviteMember',
@@ -65,7 +64,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.delete('/api/telegram/channels/:chat_id/members/:user_id', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['channels'],
       operationId: 'removeMember',
@@ -83,7 +81,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.post('/api/telegram/channels/:chat_id/verify-permissions', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['channels'],
       operationId: 'verifyChannelPermissions',

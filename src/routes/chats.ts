@@ -9,7 +9,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 503: ErrorSchema }
 
   app.get('/api/telegram/chats', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['chats'],
       operationId: 'listChats',
@@ -25,7 +24,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/api/telegram/chats/:id', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['chats'],
       operationId: 'getChat',
@@ -40,7 +38,6 @@ const routes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.delete('/api/telegram/chats/:id/block', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['chats'],
       operationId: 'unblockChat',

@@ -44,7 +44,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   }
 
   app.post('/api/telegram/send', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['send'],
       operationId: 'send',

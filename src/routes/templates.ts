@@ -56,7 +56,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   }
 
   app.get('/api/telegram/templates', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['templates'],
       operationId: 'listTemplates',
@@ -79,7 +78,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   }))
 
   app.post('/api/telegram/templates/:name/preview', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['templates'],
       operationId: 'previewTemplate',
@@ -104,7 +102,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.post('/api/telegram/send-templated', {
-    onRequest: app.auth.sender,
     schema: { tags: ['send'], operationId: 'sendTemplated', summary: 'Render a template and queue it', security: [{ bearer: [] }], body: SendTemplatedBodySchema, response: { 202: TemplatedAcceptedSchema, ...sent, ...errors } }
   }, async (request, reply) => {
     const body = fromTemplated(request.body)
@@ -114,7 +111,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.post('/api/telegram/booking-notification', {
-    onRequest: app.auth.sender,
     schema: {
       tags: ['send'],
       operationId: 'bookingNotification',

@@ -46,15 +46,13 @@ const WebhookInfoSchema = Type.Object({
 
 const errors = { 400: ErrorSchema, 401: ErrorSchema, 403: ErrorSchema, 409: ErrorSchema, 429: ErrorSchema, 502: ErrorSchema, 503: ErrorSchema }
 
+/** The admin routes (app.ts registers them in the admin scope). */
 const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { config }) => {
-  if (config.TELEGRAM_ENABLE_WEBHOOKS) await app.register(receiver)
-
   // a failure is a TelegramCallError: src/plugins/errors.ts answers it
   const telegram = <T>(method: string, params: Record<string, unknown>): Promise<T> =>
     callTelegram(() => app.telegram.api.call<T>(method, params), method)
 
   app.post('/api/telegram/webhook/setup', {
-    onRequest: app.auth.admin,
     // a bare POST (no body) means "all defaults"
     preValidation: async (request) => { request.body ??= {} },
     schema: {
@@ -83,7 +81,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.delete('/api/telegram/webhook', {
-    onRequest: app.auth.admin,
     schema: {
       tags: ['webhook'],
       operationId: 'deleteWebhook',
@@ -99,7 +96,6 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 
   app.get('/api/telegram/webhook', {
-    onRequest: app.auth.admin,
     schema: {
       tags: ['webhook'],
       operationId: 'getWebhookInfo',
@@ -114,8 +110,11 @@ const routes: FastifyPluginAsyncTypebox<{ config: Config }> = async (app, { conf
   })
 }
 
-/** POST /api/telegram/webhook, in its own scope: its lenient JSON parser applies to it alone. */
-const receiver: FastifyPluginAsyncTypebox = async (app) => {
+/**
+ * POST /api/telegram/webhook, public (its secret is its auth) and in its own
+ * scope: its lenient JSON parser applies to it alone.
+ */
+export const webhookReceiver: FastifyPluginAsyncTypebox = async (app) => {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     try {

@@ -4,7 +4,7 @@ import type { Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { LoggerOptions } from 'pino'
 import { request } from 'undici'
-import { buildApp } from '../../src/app.ts'
+import { buildApp, type AppOptions } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import { startEmulator, type Emulator, type EmulatorLimits } from '../../src/emulator/index.ts'
 import type { RedisServer } from '../../src/redis/server-process.ts'
@@ -42,12 +42,12 @@ export interface Relay {
   send (body: Record<string, unknown>): ReturnType<Relay['call']>
 }
 
-export async function startRelay (t: Test, o: { env?: Record<string, string>, emulator?: Emulator, limits?: EmulatorLimits | false, redis?: RedisServer, logger?: LoggerOptions | false } = {}): Promise<Relay> {
+export async function startRelay (t: Test, o: { env?: Record<string, string>, emulator?: Emulator, limits?: EmulatorLimits | false, redis?: RedisServer, logger?: LoggerOptions | false, onRoute?: AppOptions['onRoute'] } = {}): Promise<Relay> {
   const redis = o.redis ?? await redisServer(t)
   const emulator = o.emulator ?? await startEmulator({ limits: o.limits ?? false })
   if (!o.emulator) t.teardown(() => emulator.close())
   const config = loadConfig({ ...TEST_ENV, REDIS_URL: redis.url, ...o.env })
-  const app = await buildApp({ config, redisUrl: redis.url, telegram: { apiUrl: emulator.url, token: BOT_TOKEN }, adminToken: ADMIN_TOKEN, logger: o.logger ?? false })
+  const app = await buildApp({ config, redisUrl: redis.url, telegram: { apiUrl: emulator.url, token: BOT_TOKEN }, adminToken: ADMIN_TOKEN, logger: o.logger ?? false, ...(o.onRoute ? { onRoute: o.onRoute } : {}) })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(() => app.close())
 
