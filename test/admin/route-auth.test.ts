@@ -11,6 +11,7 @@ const PUBLIC: Array<{ method: string, url: RegExp, why: string }> = [
   { method: '*', url: /^\/health\/(live|ready)$/, why: 'probes' },
   { method: '*', url: /^\/docs(\/|$)/, why: 'Swagger UI and the OpenAPI document' },
   { method: '*', url: /^\/admin(\/|\/(index\.html|app\.js|style\.css))?$/, why: 'the dashboard page: it asks for the admin token' },
+  { method: 'GET', url: /^\/admin\/queues(\/\*)?$/, why: 'where Bull Board was: a redirect to the dashboard' },
   { method: 'POST', url: /^\/api\/telegram\/webhook$/, why: 'Telegram\'s updates: X-Telegram-Bot-Api-Secret-Token is its auth' }
 ]
 
@@ -44,7 +45,9 @@ t.test('every admin and service route refuses a request without a token', async 
   for (const path of ['/api/telegram/status', '/api/telegram/queue/dlq', '/metrics']) {
     t.equal((await relay.call('GET', path, undefined, { authorization: `Bearer ${SERVICE_TOKEN}` })).status, 403, `GET ${path} with the service token`)
   }
-  t.equal((await relay.call('GET', '/api/telegram/templates')).status, 200, 'a service route takes the service token')
+  for (const path of ['/api/telegram/templates', '/api/telegram/queue/stats']) {
+    t.equal((await relay.call('GET', path)).status, 200, `GET ${path} takes the service token`)
+  }
 
   for (const { method, url } of routes.filter(r => publicRule(r.method, r.url) !== undefined && !r.url.includes('*') && r.method !== 'POST')) {
     t.not((await relay.call(method, pathOf(url), undefined, { authorization: '' })).status, 401, `${method} ${url} is public`)
