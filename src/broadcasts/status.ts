@@ -15,18 +15,20 @@ type RecipientStatus = typeof RECIPIENT_STATUSES[number]
 const OUTCOMES = ['sent', 'failed', 'dead', 'blocked', 'expired', 'cancelled'] as const
 
 /**
- * The reasons the consumer and claim.lua give when the scripts count a
- * message as blocked (a 403 answer, or a chat already known to block the bot).
+ * Old records only: the previous release stored no `bk` on a message, so a
+ * dead one is told blocked by the reasons it gave (a 403 answer, or a chat
+ * already known to block the bot).
  */
 const BLOCKED_REASON = /^(403: |chat is blocked: )/
 
-function recipientStatus (state: string | null, error: string | null): RecipientStatus {
+/** `blocked`: the message's bk field, '1' when its chat blocked the bot (absent in old records) */
+function recipientStatus (state: string | null, error: string | null, blocked: string | null): RecipientStatus {
   switch (state) {
     case 'sent': return 'sent'
     case 'expired': return 'expired'
     case 'cancelled': return 'cancelled'
     case 'failed': return 'failed'
-    case 'dead': return BLOCKED_REASON.test(error ?? '') ? 'blocked' : 'failed'
+    case 'dead': return (blocked === null ? BLOCKED_REASON.test(error ?? '') : blocked === '1') ? 'blocked' : 'failed'
     case null: return 'unknown'
     default: return 'pending'
   }
@@ -80,15 +82,15 @@ export async function readBroadcast (d: BroadcastDeps, id: string, page: { limit
 
   const asMessages = form2 ? ids.slice(0, Math.max(Math.min(made, pageEnd) - page.cursor, 0)) : ids
   const pipeline = redis.pipeline()
-  for (const m of asMessages) pipeline.hmget(keys.msg(m), 's', 'c', 'r', 'e')
+  for (const m of asMessages) pipeline.hmget(keys.msg(m), 's', 'c', 'r', 'e', 'bk')
   const rows = asMessages.length === 0 ? [] : await guardRedis(() => execPipeline(pipeline))
   const results = asMessages.map((m, i) => {
-    const [state = null, chat = null, sent = null, error = null] = (rows[i] ?? []) as Array<string | null>
+    const [state = null, chat = null, sent = null, error = null, blocked = null] = (rows[i] ?? []) as Array<string | null>
     // a message is removed MESSAGE_LOG_RETENTION after it was sent or cancelled: 'gone'
     return {
       chat_id: chat === null ? '' : toChatId(chat),
       message_id: m,
-      status: recipientStatus(state, error),
+      status: recipientStatus(state, error, blocked),
       state: state ?? 'gone',
       message_ids: sent ? sent.split(',').map(Number) : [],
       ...(error !== null && state !== 'sent' ? { error } : {})

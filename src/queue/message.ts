@@ -68,7 +68,9 @@ export type MessageStatus = typeof STATUSES[number]
  * backoff and timeout apply. cb / eg: where its delivery events go
  * (callback_url, DELIVERY_EVENTS_URL; absent: none), of / op the message an
  * edit or delete job is for and which. A record without cb, eg, of (the
- * previous release's) delivers as before and reports no events.
+ * previous release's) delivers as before and reports no events. The scripts
+ * add bk to every dead letter: 1 when its chat blocked the bot, else 0 (older
+ * dead letters have none: the broadcast status falls back to their reason).
  */
 export function toHash (m: NewMessage, chat: string, now: number): Array<string | number> {
   const fields: Array<string | number> = [

@@ -117,7 +117,7 @@ while p <= 4 and n < want and budget > 0 do
       if (tonumber(h[4]) or 0) <= now then
         deadLetter(K, id, mk, now, 'expired', 'expired before it could be delivered')
       elseif blocked then
-        countBroadcast(K, mk, 'blocked', now)
+        markBlocked(K, mk, now)
         deadLetter(K, id, mk, now, 'dead', 'chat is blocked: ' .. blocked)
       else
         local ck, wk = base .. 'c:' .. chat, base .. 'w:' .. chat

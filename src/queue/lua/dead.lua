@@ -22,7 +22,7 @@ if ARGV[8] == '1' then redis.call('HINCRBY', mk, 'a', 1) end
 if ARGV[6] ~= '' then
   redis.call('HSET', K.blocked, h[3], ARGV[6])
   redis.call('ZADD', K.blockedSince, 'NX', now, h[3])
-  countBroadcast(K, mk, 'blocked', now)
+  markBlocked(K, mk, now)
 end
 deadLetter(K, id, mk, now, ARGV[4], ARGV[5])
 return ARGV[4]

@@ -28,6 +28,8 @@ if h[3] then
 end
 -- q: when it was queued again, so delivery latency does not count its time in the DLQ
 redis.call('HSET', mk, 's', 'queued', 'a', 0, 'le', 0, 'x', ARGV[4], 'u', now, 'q', now)
+-- alive again: whether it was blocked is for its next end to say
+redis.call('HDEL', mk, 'bk')
 redis.call('PERSIST', mk)
 addHistory(mk, now, 'requeued', ARGV[5])
 redis.call('RPUSH', K.queues[1 + (tonumber(redis.call('HGET', mk, 'pr')) or 2)], id)

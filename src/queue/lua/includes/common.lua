@@ -48,11 +48,21 @@ local function noteJobFailure (k, mk, now, reason)
   if job[1] then addHistory(k.base .. 'm:' .. job[1], now, (job[2] or 'edit') .. '-failed', reason) end
 end
 
+-- The message dies because its chat blocked the bot: it says so itself
+-- (bk 1, read by the broadcast status) and its broadcast counts it blocked.
+local function markBlocked (k, mk, now)
+  redis.call('HSET', mk, 'bk', 1)
+  countBroadcast(k, mk, 'blocked', now)
+end
+
 -- Moves a message to the dead-letter queue with its final state and reason.
+-- Every dead letter carries bk (0 unless markBlocked said 1): a record
+-- without it was written by a release that did not store it.
 local function deadLetter (k, id, mk, now, state, reason)
   redis.call('ZREM', k.active, id)
   redis.call('ZREM', k.delayed, id)
   redis.call('HSET', mk, 's', state, 'e', reason, 'u', now)
+  redis.call('HSETNX', mk, 'bk', 0)
   addHistory(mk, now, state, reason)
   redis.call('ZADD', k.dlq, now, id)
   redis.call('HINCRBY', k.stats, state, 1)
