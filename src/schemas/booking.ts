@@ -4,7 +4,7 @@
 // itself is closed.
 import { Type, type Static } from '@sinclair/typebox'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
-import { BOOKING_DAY_PATTERN, LOCAL_OR_INSTANT_PATTERN, QueueOption } from './compat/phstudio.ts'
+import { BOOKING_DAY_PATTERN, LOCAL_OR_INSTANT_PATTERN, QueueOption } from './compat/phstudio-fields.ts'
 
 export const CALENDAR_DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$'
 export const TIME_SLOT_PATTERN = '^([01]\\d|2[0-3]):[0-5]\\d(-(([01]\\d|2[0-3]):[0-5]\\d|24:00))?$'

@@ -1,7 +1,7 @@
 // Schemas shared by several routes.
 import { Type, type Static } from '@sinclair/typebox'
 import { PRIORITIES } from '../queue/keys.ts'
-import { PriorityAnyCaseSchema } from './compat/phstudio.ts'
+import { PriorityAnyCaseSchema } from './compat/phstudio-fields.ts'
 import { PriorityNumberSchema, ResilientDeliveryOptions } from './compat/resilient.ts'
 
 /** Telegram ids fit in 52 bits; 1e300 is an integer to JSON Schema, not to Telegram. */

@@ -2,7 +2,7 @@
 // location, to one chat, queued (default) or sent synchronously (queue:false).
 import { Type, type Static } from '@sinclair/typebox'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
-import { QueueOption } from './compat/phstudio.ts'
+import { QueueOption } from './compat/phstudio-fields.ts'
 
 const ParseMode = Type.Union([Type.Literal('HTML'), Type.Literal('MarkdownV2'), Type.Literal('Markdown')])
 

@@ -4,7 +4,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { BOOKING_EXAMPLE, BookingChangesSchema, BookingDataSchema, INSTANT_PATTERN, LanguageSchema } from './booking.ts'
 import { ChatIdSchema, DeliveryOptions } from './common.ts'
-import { QueueOption } from './compat/phstudio.ts'
+import { QueueOption } from './compat/phstudio-fields.ts'
 
 const exampleBooking = { ...BOOKING_EXAMPLE, notes: 'Нужен белый фон', created_at: '2024-12-10T09:30:00Z' }
 

@@ -5,7 +5,7 @@ import { Kind, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
 import { CALENDAR_DATE_PATTERN, INSTANT_PATTERN, TIME_SLOT_PATTERN } from '../schemas/booking.ts'
-import { BOOKING_DAY_PATTERN, LOCAL_OR_INSTANT_PATTERN } from '../schemas/compat/phstudio.ts'
+import { BOOKING_DAY_PATTERN, LOCAL_OR_INSTANT_PATTERN } from '../schemas/compat/phstudio-fields.ts'
 import type { FieldError } from './errors.ts'
 
 export type Validate = (data: unknown, prefix: string) => FieldError[]

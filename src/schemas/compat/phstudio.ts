@@ -1,28 +1,11 @@
 // The phStudio booking backend (Python): dates as datetime.isoformat(), no
 // `event` (it follows the booking's status), `queue` on every send,
 // send-templated with template_type/template_data and flat booking fields,
-// priorities in capitals. The schema pieces are used by schemas/*.ts; the
-// functions below turn a request in that shape into tg-relay's own, so both
-// end as the same stored message.
-import { Type } from '@sinclair/typebox'
-import { PRIORITIES, type Priority } from '../../queue/keys.ts'
+// priorities in capitals. The schema pieces are in phstudio-fields.ts (used
+// by schemas/*.ts); the functions below turn a request in that shape into
+// tg-relay's own, so both end as the same stored message.
+import type { Priority } from '../../queue/keys.ts'
 import type { BookingData, BookingEvent } from '../booking.ts'
-
-const anyCase = (words: readonly string[]) =>
-  `^(${words.map(w => [...w].map(c => `[${c}${c.toUpperCase()}]`).join('')).join('|')})$`
-
-export const PriorityAnyCaseSchema = Type.String({ pattern: anyCase(PRIORITIES), description: 'a priority name in any case (HIGH)' })
-
-export const QueueOption = {
-  queue: Type.Optional(Type.Boolean({ default: true, description: 'false: send now and return Telegram\'s answer (no durability)' }))
-}
-
-const DAY = '\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])'
-const CLOCK = 'T([01]\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{1,9})?)?'
-/** An ISO 8601 date-time with or without offset, as datetime.isoformat() writes it. */
-export const LOCAL_OR_INSTANT_PATTERN = `^${DAY}${CLOCK}(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)?$`
-/** A booking's day: YYYY-MM-DD, or a date-time (the day at its offset, else in DEFAULT_TIMEZONE). */
-export const BOOKING_DAY_PATTERN = `^${DAY}(${CLOCK}(Z|[+-]([01]\\d|2[0-3]):[0-5]\\d)?)?$`
 
 export function priorityFromName (name: string): Priority {
   return name.toLowerCase() as Priority
