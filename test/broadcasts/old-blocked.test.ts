@@ -5,27 +5,20 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { startRelay } from '../helpers/relay.ts'
-import { redisClient, redisServer } from '../helpers/redis.ts'
+import { redisClient, redisServer, restoreKeys, type KeyDump } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface Fixture {
   broadcast: string
   results: Array<{ chat_id: number, status: string, error?: string }>
-  keys: Record<string, { type: string, value: unknown }>
+  keys: KeyDump
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/old-blocked.json', import.meta.url), 'utf8')) as Fixture
 
 t.test('blocked recipients: stored on the message now, told by the reason in old records', async t => {
   const server = await redisServer(t)
   const redis = redisClient(t, server.url)
-  for (const [key, { type, value }] of Object.entries(fixture.keys)) {
-    if (type === 'hash') await redis.hset(key, value as Record<string, string>)
-    else if (type === 'list') await redis.rpush(key, ...(value as string[]))
-    else if (type === 'zset') {
-      const flat = value as string[]
-      for (let i = 0; i < flat.length; i += 2) await redis.zadd(key, flat[i + 1] as string, flat[i] as string)
-    } else await redis.set(key, value as string)
-  }
+  await restoreKeys(redis, fixture.keys)
   const relay = await startRelay(t, { redis: server })
   const results = (b: { results: Array<{ chat_id: number, status: string }> }) => b.results.map(r => [r.chat_id, r.status])
 
