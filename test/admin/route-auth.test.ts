@@ -10,7 +10,7 @@ import { startRelay, SERVICE_TOKEN } from '../helpers/relay.ts'
 const PUBLIC: Array<{ method: string, url: RegExp, why: string }> = [
   { method: '*', url: /^\/health\/(live|ready)$/, why: 'probes' },
   { method: '*', url: /^\/docs(\/|$)/, why: 'Swagger UI and the OpenAPI document' },
-  { method: '*', url: /^\/admin(\/|\/(index\.html|app\.js|style\.css))?$/, why: 'the dashboard page: it asks for the admin token' },
+  { method: '*', url: /^\/admin(\/|\/(index\.html|app\.js|views\.js|charts\.js|style\.css))?$/, why: 'the dashboard page: it asks for the admin token' },
   { method: 'GET', url: /^\/admin\/queues(\/\*)?$/, why: 'where Bull Board was: a redirect to the dashboard' },
   { method: 'POST', url: /^\/api\/telegram\/webhook$/, why: 'Telegram\'s updates: X-Telegram-Bot-Api-Secret-Token is its auth' }
 ]
