@@ -34,6 +34,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/telegram/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook state as Telegram sees it (getWebhookInfo) */
+        get: operations["getWebhookInfo"];
+        put?: never;
+        /**
+         * Updates from Telegram (authenticated by X-Telegram-Bot-Api-Secret-Token)
+         * @description Always 200 for an authenticated request, even for an update it cannot read (Telegram would resend it forever); 503 when Redis is down, so Telegram retries.
+         */
+        post: operations["receiveUpdate"];
+        /** Remove the webhook (deleteWebhook) */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/telegram/send": {
         parameters: {
             query?: never;
@@ -88,194 +110,6 @@ export interface paths {
         };
         /** The message log, newest first */
         get: operations["listMessages"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Bot identity, webhook, Redis health, workers and breakers */
-        get: operations["getStatus"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Queue depths, counters, success rate, latency, rate limiter, breaker, workers */
-        get: operations["getQueueMetrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/stats": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused */
-        get: operations["getQueueStats"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The queue metrics in Prometheus text format */
-        get: operations["getPrometheusMetrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/dlq": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Dead-letter queue, newest first */
-        get: operations["listDeadLetters"];
-        put?: never;
-        post?: never;
-        /** Delete every dead letter */
-        delete: operations["clearDeadLetters"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/dlq/requeue/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Requeue one message: fresh attempts and expiry, same priority */
-        post: operations["requeueDeadLetter"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/dlq/requeue": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Requeue every dead letter, or those whose last error contains error_contains */
-        post: operations["requeueDeadLetters"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/dlq/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete one dead letter for good */
-        delete: operations["deleteDeadLetter"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/worker/stop": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Pause delivery on every worker (in-flight sends finish) */
-        post: operations["stopWorkers"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/worker/start": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Resume delivery on every worker */
-        post: operations["startWorkers"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/queue/history": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Throughput, latency and dead letters over the last hour */
-        get: operations["getQueueHistory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -454,45 +288,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/telegram/webhook": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Webhook state as Telegram sees it (getWebhookInfo) */
-        get: operations["getWebhookInfo"];
-        put?: never;
-        /**
-         * Updates from Telegram (authenticated by X-Telegram-Bot-Api-Secret-Token)
-         * @description Always 200 for an authenticated request, even for an update it cannot read (Telegram would resend it forever); 503 when Redis is down, so Telegram retries.
-         */
-        post: operations["receiveUpdate"];
-        /** Remove the webhook (deleteWebhook) */
-        delete: operations["deleteWebhook"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/telegram/webhook/setup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Point Telegram at this service's webhook (setWebhook, always with a secret_token) */
-        post: operations["setupWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/telegram/chats": {
         parameters: {
             query?: never;
@@ -539,6 +334,211 @@ export interface paths {
         post?: never;
         /** Unblock a chat: messages to it are sent again */
         delete: operations["unblockChat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue counts as BullMQ reports them: waiting, active, completed, failed, delayed, paused */
+        get: operations["getQueueStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bot identity, webhook, Redis health, workers and breakers */
+        get: operations["getStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Queue depths, counters, success rate, latency, rate limiter, breaker, workers */
+        get: operations["getQueueMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queue metrics in Prometheus text format */
+        get: operations["getPrometheusMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/dlq": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dead-letter queue, newest first */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        /** Delete every dead letter */
+        delete: operations["clearDeadLetters"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/dlq/requeue/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Requeue one message: fresh attempts and expiry, same priority */
+        post: operations["requeueDeadLetter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/dlq/requeue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Requeue every dead letter, or those whose last error contains error_contains */
+        post: operations["requeueDeadLetters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/dlq/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete one dead letter for good */
+        delete: operations["deleteDeadLetter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/worker/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause delivery on every worker (in-flight sends finish) */
+        post: operations["stopWorkers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/worker/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume delivery on every worker */
+        post: operations["startWorkers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/queue/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Throughput, latency and dead letters over the last hour */
+        get: operations["getQueueHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telegram/webhook/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Point Telegram at this service's webhook (setWebhook, always with a secret_token) */
+        post: operations["setupWebhook"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -625,6 +625,350 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getWebhookInfo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description empty when no webhook is set */
+                        url: string;
+                        has_custom_certificate: boolean;
+                        pending_update_count: number;
+                        ip_address?: string;
+                        last_error_date?: number;
+                        last_error_message?: string;
+                        last_synchronization_error_date?: number;
+                        max_connections?: number;
+                        allowed_updates?: string[];
+                        /** @description TELEGRAM_ENABLE_WEBHOOKS; false: this service long-polls getUpdates */
+                        webhooks_enabled: boolean;
+                        poller?: {
+                            running: boolean;
+                            /** @description this process holds the polling lock */
+                            leader: boolean;
+                            offset: number;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    receiveUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: {
+                drop_pending_updates?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        ok: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
             };
         };
     };
@@ -1381,1326 +1725,6 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    getStatus: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Service status */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "mode": "live",
-                     *       "bot": {
-                     *         "id": 123456,
-                     *         "username": "studio_bot",
-                     *         "first_name": "Studio"
-                     *       },
-                     *       "webhook": {
-                     *         "url": "https://relay.example.com/api/telegram/webhook",
-                     *         "pending_update_count": 0
-                     *       },
-                     *       "redis": {
-                     *         "ok": true,
-                     *         "version": "7.0.15",
-                     *         "uptime_s": 86400,
-                     *         "used_memory": "2.1M",
-                     *         "maxmemory_policy": "noeviction",
-                     *         "aof": true,
-                     *         "ping_ms": 0.4
-                     *       },
-                     *       "paused": false,
-                     *       "breaker": {
-                     *         "local": "closed",
-                     *         "workers": [
-                     *           {
-                     *             "worker": "host-a:4242:k3j2ab",
-                     *             "state": "closed"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "workers": []
-                     *     }
-                     */
-                    "application/json": {
-                        mode: "sandbox" | "live";
-                        /** @description getMe (cached for a minute); null when Telegram did not answer */
-                        bot: {
-                            id: number;
-                            username?: string;
-                            first_name?: string;
-                            can_join_groups?: boolean;
-                        } | null;
-                        bot_error?: string;
-                        /** @description getWebhookInfo; null when Telegram did not answer */
-                        webhook: {
-                            url: string;
-                            pending_update_count: number;
-                            last_error_date?: number;
-                            last_error_message?: string;
-                        } | null;
-                        webhook_error?: string;
-                        redis: {
-                            ok: boolean;
-                            version?: string;
-                            uptime_s?: number;
-                            used_memory?: string;
-                            maxmemory_policy?: string;
-                            aof?: boolean;
-                            ping_ms?: number;
-                            error?: string;
-                        };
-                        /** @description delivery paused by an admin; null when Redis did not answer */
-                        paused: boolean | null;
-                        /** @description this API process's breaker and each worker's, from its heartbeat */
-                        breaker: {
-                            local: "closed" | "open" | "half-open";
-                            workers: {
-                                worker: string;
-                                state: "closed" | "open" | "half-open";
-                            }[];
-                        };
-                        workers: {
-                            /** @description host:pid:random */
-                            id: string;
-                            host: string;
-                            pid: number;
-                            running: boolean;
-                            /** @description sends in progress */
-                            in_flight: number;
-                            /** @description messages delivered since it started */
-                            delivered: number;
-                            breaker: "closed" | "open" | "half-open";
-                            started_at: string;
-                            /** @description last heartbeat */
-                            seen_at: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    getQueueMetrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One snapshot of the queue, all workers */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "at": "2025-01-15T10:00:00.000Z",
-                     *       "depth": {
-                     *         "critical": 0,
-                     *         "high": 2,
-                     *         "normal": 14,
-                     *         "low": 0,
-                     *         "total": 16
-                     *       },
-                     *       "scheduled": 3,
-                     *       "in_flight": 5,
-                     *       "waiting_chats": 1,
-                     *       "dlq": 2,
-                     *       "oldest_waiting_s": {
-                     *         "critical": 0,
-                     *         "high": 0.4,
-                     *         "normal": 2.1,
-                     *         "low": 0
-                     *       },
-                     *       "counters": {
-                     *         "queued": 1042,
-                     *         "sent": 1019,
-                     *         "retried": 12,
-                     *         "failed": 0,
-                     *         "dead": 2,
-                     *         "expired": 0,
-                     *         "cancelled": 1,
-                     *         "uncertain": 0,
-                     *         "rate_limited": 0,
-                     *         "migrated": 0,
-                     *         "requeued": 0,
-                     *         "bot_updates": 0,
-                     *         "bot_duplicate_updates": 0,
-                     *         "bot_rate_limited": 0
-                     *       },
-                     *       "success_rate": 0.998,
-                     *       "latency_ms": {
-                     *         "samples": 1019,
-                     *         "p50": 4,
-                     *         "p90": 9,
-                     *         "p99": 31
-                     *       },
-                     *       "rate_limiter": {
-                     *         "requests": 30,
-                     *         "window_ms": 1000,
-                     *         "chat_interval_ms": 1000,
-                     *         "group_per_minute": 20,
-                     *         "ahead_ms": 0,
-                     *         "pause_ms": 0,
-                     *         "paused": false
-                     *       },
-                     *       "breaker": {
-                     *         "local": "closed",
-                     *         "workers": [
-                     *           {
-                     *             "worker": "host-a:4242:k3j2ab",
-                     *             "state": "closed"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "workers": {
-                     *         "live": [],
-                     *         "gone": []
-                     *       }
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description when the snapshot was taken */
-                        at: string;
-                        /** @description queue lists (may include cancelled ids not yet dropped by a claim) */
-                        depth: {
-                            /** @description ids waiting in the critical list */
-                            critical: number;
-                            /** @description ids waiting in the high list */
-                            high: number;
-                            /** @description ids waiting in the normal list */
-                            normal: number;
-                            /** @description ids waiting in the low list */
-                            low: number;
-                            /** @description all four */
-                            total: number;
-                        };
-                        /** @description scheduled sends and retries waiting for their time */
-                        scheduled: number;
-                        /** @description claimed, being sent */
-                        in_flight: number;
-                        /** @description chats with messages parked behind an earlier one or the chat rate limit */
-                        waiting_chats: number;
-                        /** @description dead-letter queue size */
-                        dlq: number;
-                        /** @description seconds the oldest message in each priority list has waited (0: empty) */
-                        oldest_waiting_s: {
-                            critical: number;
-                            high: number;
-                            normal: number;
-                            low: number;
-                        };
-                        counters: {
-                            /** @description queued since the stats began (all workers) */
-                            queued: number;
-                            /** @description sent since the stats began (all workers) */
-                            sent: number;
-                            /** @description retried since the stats began (all workers) */
-                            retried: number;
-                            /** @description failed since the stats began (all workers) */
-                            failed: number;
-                            /** @description dead since the stats began (all workers) */
-                            dead: number;
-                            /** @description expired since the stats began (all workers) */
-                            expired: number;
-                            /** @description cancelled since the stats began (all workers) */
-                            cancelled: number;
-                            /** @description uncertain since the stats began (all workers) */
-                            uncertain: number;
-                            /** @description rate_limited since the stats began (all workers) */
-                            rate_limited: number;
-                            /** @description migrated since the stats began (all workers) */
-                            migrated: number;
-                            /** @description requeued since the stats began (all workers) */
-                            requeued: number;
-                            /** @description bot_updates since the stats began (all workers) */
-                            bot_updates: number;
-                            /** @description bot_duplicate_updates since the stats began (all workers) */
-                            bot_duplicate_updates: number;
-                            /** @description bot_rate_limited since the stats began (all workers) */
-                            bot_rate_limited: number;
-                        };
-                        /** @description sent / (sent + failed + dead + expired); null before any outcome */
-                        success_rate: number | null;
-                        /** @description enqueue (or send_at) to delivery, recent messages */
-                        latency_ms: {
-                            /** @description recent deliveries measured (up to 1024) */
-                            samples: number;
-                            p50: number | null;
-                            p90: number | null;
-                            p99: number | null;
-                        };
-                        rate_limiter: {
-                            /** @description TELEGRAM_RATE_LIMIT_REQUESTS */
-                            requests: number;
-                            window_ms: number;
-                            chat_interval_ms: number;
-                            group_per_minute: number;
-                            /** @description how far the global limiter's schedule runs ahead of now (0: idle) */
-                            ahead_ms: number;
-                            /** @description remaining bot-wide pause after a 429 */
-                            pause_ms: number;
-                            /** @description delivery paused by an admin (POST /api/telegram/worker/stop) */
-                            paused: boolean;
-                        };
-                        /** @description this API process's breaker and each worker's, from its heartbeat */
-                        breaker: {
-                            local: "closed" | "open" | "half-open";
-                            workers: {
-                                worker: string;
-                                state: "closed" | "open" | "half-open";
-                            }[];
-                        };
-                        workers: {
-                            live: {
-                                /** @description host:pid:random */
-                                id: string;
-                                host: string;
-                                pid: number;
-                                running: boolean;
-                                /** @description sends in progress */
-                                in_flight: number;
-                                /** @description messages delivered since it started */
-                                delivered: number;
-                                breaker: "closed" | "open" | "half-open";
-                                started_at: string;
-                                /** @description last heartbeat */
-                                seen_at: string;
-                            }[];
-                            /** @description workers whose heartbeat stopped; removed now */
-                            gone: string[];
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    getQueueStats: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description queue counts in BullMQ's terms (getJobCounts) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description ready to go: the priority lists plus messages parked behind their chat's rate limit */
-                        waiting: number;
-                        /** @description being sent now (all workers) */
-                        active: number;
-                        /** @description sent within MESSAGE_LOG_RETENTION */
-                        completed: number;
-                        /** @description in the dead-letter queue */
-                        failed: number;
-                        /** @description scheduled sends and retries waiting for their time */
-                        delayed: number;
-                        /** @description ready but held while delivery is paused (waiting is then 0) */
-                        paused: number;
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    getPrometheusMetrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Prometheus exposition format 0.0.4 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    listDeadLetters: {
-        parameters: {
-            query?: {
-                limit?: number;
-                /** @description next_cursor of the previous page */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One page of the dead-letter queue */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "total": 1,
-                     *       "entries": [
-                     *         {
-                     *           "id": "pQ0w2n9Zx1kY",
-                     *           "status": "dead",
-                     *           "chat_id": 123456789,
-                     *           "priority": "high",
-                     *           "attempts": 1,
-                     *           "max_attempts": 5,
-                     *           "parts": 1,
-                     *           "parts_sent": 0,
-                     *           "message_ids": [],
-                     *           "last_error": "403 Forbidden: bot was blocked by the user",
-                     *           "created_at": "2025-01-15T10:00:00.000Z",
-                     *           "updated_at": "2025-01-15T10:00:00.120Z",
-                     *           "expires_at": "2025-01-16T10:00:00.000Z",
-                     *           "dead_at": "2025-01-15T10:00:00.120Z",
-                     *           "history": [
-                     *             {
-                     *               "at": "2025-01-15T10:00:00.120Z",
-                     *               "event": "dead",
-                     *               "detail": "403 Forbidden: bot was blocked by the user"
-                     *             }
-                     *           ]
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description entries in the DLQ now */
-                        total: number;
-                        /** @description newest first; history holds every attempt's error */
-                        entries: {
-                            id: string;
-                            status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled" | "deleted";
-                            chat_id: number | string;
-                            /**
-                             * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
-                             * @default normal
-                             */
-                            priority: "critical" | "high" | "normal" | "low" | string | number;
-                            /** @description attempts spent */
-                            attempts: number;
-                            max_attempts: number;
-                            /** @description Bot API calls this message is sent as */
-                            parts: number;
-                            parts_sent: number;
-                            /** @description Telegram message_id of each part delivered */
-                            message_ids: number[];
-                            last_error?: string;
-                            created_at: string;
-                            updated_at?: string;
-                            send_at?: string;
-                            expires_at: string;
-                            sent_at?: string;
-                            idempotency_key?: string;
-                            metadata?: unknown;
-                            /** @description something the sender should know, e.g. a template rendered in the default language */
-                            note?: string;
-                            history: {
-                                at: string;
-                                event: string;
-                                detail?: string;
-                            }[];
-                            /** @description when it entered the DLQ */
-                            dead_at: string;
-                        }[];
-                        next_cursor?: string;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    clearDeadLetters: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The DLQ is empty */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "deleted": 15
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description messages removed */
-                        deleted: number;
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    requeueDeadLetter: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description message id; a number is an index into the newest-first listing (old clients) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Back in its queue */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "pQ0w2n9Zx1kY",
-                     *       "status": "queued"
-                     *     }
-                     */
-                    "application/json": {
-                        id: string;
-                        /** @enum {string} */
-                        status: "queued";
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    requeueDeadLetters: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "error_contains": "chat not found"
-                 *     }
-                 */
-                "application/json": {
-                    /** @description only messages whose last error contains this (case-insensitive) */
-                    error_contains?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description What was requeued */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "requeued": 12,
-                     *       "remaining": 3
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description messages back in their queues */
-                        requeued: number;
-                        /** @description entries left in the DLQ */
-                        remaining: number;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    deleteDeadLetter: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description message id; a number is an index into the newest-first listing (old clients) */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Deleted for good */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "pQ0w2n9Zx1kY",
-                     *       "deleted": true
-                     *     }
-                     */
-                    "application/json": {
-                        id: string;
-                        /** @enum {boolean} */
-                        deleted: true;
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    stopWorkers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Whether delivery is paused (every worker) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        paused: boolean;
-                        since?: string;
-                        by?: string;
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    startWorkers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Whether delivery is paused (every worker) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        paused: boolean;
-                        since?: string;
-                        by?: string;
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    getQueueHistory: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Throughput, latency and DLQ over the last hour (one sample per step for the whole deployment) */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "step_s": 60,
-                     *       "points": [
-                     *         {
-                     *           "at": "2025-01-15T10:01:00.000Z",
-                     *           "sent_per_s": 4.2,
-                     *           "failed_per_s": 0,
-                     *           "queued_per_s": 4.3,
-                     *           "latency_p50_ms": 4,
-                     *           "latency_p99_ms": 38,
-                     *           "dlq": 2,
-                     *           "depth": 12
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description METRICS_HISTORY_STEP: seconds between samples */
-                        step_s: number;
-                        /** @description oldest first, the last hour */
-                        points: {
-                            /** @description end of the interval */
-                            at: string;
-                            /** @description deliveries per second in the interval */
-                            sent_per_s: number;
-                            /** @description failed, dead and expired per second */
-                            failed_per_s: number;
-                            /** @description messages accepted per second */
-                            queued_per_s: number;
-                            /** @description ms; null: nothing delivered in the interval */
-                            latency_p50_ms: number | null;
-                            /** @description ms; null: nothing delivered in the interval */
-                            latency_p99_ms: number | null;
-                            /** @description dead-letter queue size at the end */
-                            dlq: number;
-                            /** @description waiting, scheduled and retrying messages at the end */
-                            depth: number;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4543,501 +3567,6 @@ export interface operations {
             };
         };
     };
-    getWebhookInfo: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description empty when no webhook is set */
-                        url: string;
-                        has_custom_certificate: boolean;
-                        pending_update_count: number;
-                        ip_address?: string;
-                        last_error_date?: number;
-                        last_error_message?: string;
-                        last_synchronization_error_date?: number;
-                        max_connections?: number;
-                        allowed_updates?: string[];
-                        /** @description TELEGRAM_ENABLE_WEBHOOKS; false: this service long-polls getUpdates */
-                        webhooks_enabled: boolean;
-                        poller?: {
-                            running: boolean;
-                            /** @description this process holds the polling lock */
-                            leader: boolean;
-                            offset: number;
-                        };
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    receiveUpdate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        ok: boolean;
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    deleteWebhook: {
-        parameters: {
-            query?: {
-                drop_pending_updates?: boolean;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        ok: true;
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
-    setupWebhook: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** @description public URL of POST /api/telegram/webhook; default TELEGRAM_WEBHOOK_URL */
-                    url?: string;
-                    /** @description drop updates Telegram holds for the bot */
-                    drop_pending_updates?: boolean;
-                    /** @description update types to receive; default what the bot reads (message, callback_query, my_chat_member), or with UPDATES_FORWARD_URL every type Telegram sends by default */
-                    allowed_updates?: ("message" | "edited_message" | "channel_post" | "edited_channel_post" | "business_connection" | "business_message" | "edited_business_message" | "deleted_business_messages" | "message_reaction" | "message_reaction_count" | "inline_query" | "chosen_inline_result" | "callback_query" | "shipping_query" | "pre_checkout_query" | "purchased_paid_media" | "poll" | "poll_answer" | "my_chat_member" | "chat_member" | "chat_join_request" | "chat_boost" | "removed_chat_boost")[];
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @enum {boolean} */
-                        ok: true;
-                        url: string;
-                        allowed_updates: string[];
-                        drop_pending_updates: boolean;
-                        /** @description config: TELEGRAM_WEBHOOK_SECRET; generated/stored: one kept in Redis and reused (never shown) */
-                        secret_source: "config" | "stored" | "generated";
-                    };
-                };
-            };
-            /** @description Default Response */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            502: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-            /** @description Default Response */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        error: string;
-                        message: string;
-                        details?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    };
-                };
-            };
-        };
-    };
     listChats: {
         parameters: {
             query?: {
@@ -5357,6 +3886,1477 @@ export interface operations {
             };
             /** @description Default Response */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getQueueStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description queue counts in BullMQ's terms (getJobCounts) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description ready to go: the priority lists plus messages parked behind their chat's rate limit */
+                        waiting: number;
+                        /** @description being sent now (all workers) */
+                        active: number;
+                        /** @description sent within MESSAGE_LOG_RETENTION */
+                        completed: number;
+                        /** @description in the dead-letter queue */
+                        failed: number;
+                        /** @description scheduled sends and retries waiting for their time */
+                        delayed: number;
+                        /** @description ready but held while delivery is paused (waiting is then 0) */
+                        paused: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Service status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "mode": "live",
+                     *       "bot": {
+                     *         "id": 123456,
+                     *         "username": "studio_bot",
+                     *         "first_name": "Studio"
+                     *       },
+                     *       "webhook": {
+                     *         "url": "https://relay.example.com/api/telegram/webhook",
+                     *         "pending_update_count": 0
+                     *       },
+                     *       "redis": {
+                     *         "ok": true,
+                     *         "version": "7.0.15",
+                     *         "uptime_s": 86400,
+                     *         "used_memory": "2.1M",
+                     *         "maxmemory_policy": "noeviction",
+                     *         "aof": true,
+                     *         "ping_ms": 0.4
+                     *       },
+                     *       "paused": false,
+                     *       "breaker": {
+                     *         "local": "closed",
+                     *         "workers": [
+                     *           {
+                     *             "worker": "host-a:4242:k3j2ab",
+                     *             "state": "closed"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "workers": []
+                     *     }
+                     */
+                    "application/json": {
+                        mode: "sandbox" | "live";
+                        /** @description getMe (cached for a minute); null when Telegram did not answer */
+                        bot: {
+                            id: number;
+                            username?: string;
+                            first_name?: string;
+                            can_join_groups?: boolean;
+                        } | null;
+                        bot_error?: string;
+                        /** @description getWebhookInfo; null when Telegram did not answer */
+                        webhook: {
+                            url: string;
+                            pending_update_count: number;
+                            last_error_date?: number;
+                            last_error_message?: string;
+                        } | null;
+                        webhook_error?: string;
+                        redis: {
+                            ok: boolean;
+                            version?: string;
+                            uptime_s?: number;
+                            used_memory?: string;
+                            maxmemory_policy?: string;
+                            aof?: boolean;
+                            ping_ms?: number;
+                            error?: string;
+                        };
+                        /** @description delivery paused by an admin; null when Redis did not answer */
+                        paused: boolean | null;
+                        /** @description this API process's breaker and each worker's, from its heartbeat */
+                        breaker: {
+                            local: "closed" | "open" | "half-open";
+                            workers: {
+                                worker: string;
+                                state: "closed" | "open" | "half-open";
+                            }[];
+                        };
+                        workers: {
+                            /** @description host:pid:random */
+                            id: string;
+                            host: string;
+                            pid: number;
+                            running: boolean;
+                            /** @description sends in progress */
+                            in_flight: number;
+                            /** @description messages delivered since it started */
+                            delivered: number;
+                            breaker: "closed" | "open" | "half-open";
+                            started_at: string;
+                            /** @description last heartbeat */
+                            seen_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getQueueMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One snapshot of the queue, all workers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "at": "2025-01-15T10:00:00.000Z",
+                     *       "depth": {
+                     *         "critical": 0,
+                     *         "high": 2,
+                     *         "normal": 14,
+                     *         "low": 0,
+                     *         "total": 16
+                     *       },
+                     *       "scheduled": 3,
+                     *       "in_flight": 5,
+                     *       "waiting_chats": 1,
+                     *       "dlq": 2,
+                     *       "oldest_waiting_s": {
+                     *         "critical": 0,
+                     *         "high": 0.4,
+                     *         "normal": 2.1,
+                     *         "low": 0
+                     *       },
+                     *       "counters": {
+                     *         "queued": 1042,
+                     *         "sent": 1019,
+                     *         "retried": 12,
+                     *         "failed": 0,
+                     *         "dead": 2,
+                     *         "expired": 0,
+                     *         "cancelled": 1,
+                     *         "uncertain": 0,
+                     *         "rate_limited": 0,
+                     *         "migrated": 0,
+                     *         "requeued": 0,
+                     *         "bot_updates": 0,
+                     *         "bot_duplicate_updates": 0,
+                     *         "bot_rate_limited": 0
+                     *       },
+                     *       "success_rate": 0.998,
+                     *       "latency_ms": {
+                     *         "samples": 1019,
+                     *         "p50": 4,
+                     *         "p90": 9,
+                     *         "p99": 31
+                     *       },
+                     *       "rate_limiter": {
+                     *         "requests": 30,
+                     *         "window_ms": 1000,
+                     *         "chat_interval_ms": 1000,
+                     *         "group_per_minute": 20,
+                     *         "ahead_ms": 0,
+                     *         "pause_ms": 0,
+                     *         "paused": false
+                     *       },
+                     *       "breaker": {
+                     *         "local": "closed",
+                     *         "workers": [
+                     *           {
+                     *             "worker": "host-a:4242:k3j2ab",
+                     *             "state": "closed"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "workers": {
+                     *         "live": [],
+                     *         "gone": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description when the snapshot was taken */
+                        at: string;
+                        /** @description queue lists (may include cancelled ids not yet dropped by a claim) */
+                        depth: {
+                            /** @description ids waiting in the critical list */
+                            critical: number;
+                            /** @description ids waiting in the high list */
+                            high: number;
+                            /** @description ids waiting in the normal list */
+                            normal: number;
+                            /** @description ids waiting in the low list */
+                            low: number;
+                            /** @description all four */
+                            total: number;
+                        };
+                        /** @description scheduled sends and retries waiting for their time */
+                        scheduled: number;
+                        /** @description claimed, being sent */
+                        in_flight: number;
+                        /** @description chats with messages parked behind an earlier one or the chat rate limit */
+                        waiting_chats: number;
+                        /** @description dead-letter queue size */
+                        dlq: number;
+                        /** @description seconds the oldest message in each priority list has waited (0: empty) */
+                        oldest_waiting_s: {
+                            critical: number;
+                            high: number;
+                            normal: number;
+                            low: number;
+                        };
+                        counters: {
+                            /** @description queued since the stats began (all workers) */
+                            queued: number;
+                            /** @description sent since the stats began (all workers) */
+                            sent: number;
+                            /** @description retried since the stats began (all workers) */
+                            retried: number;
+                            /** @description failed since the stats began (all workers) */
+                            failed: number;
+                            /** @description dead since the stats began (all workers) */
+                            dead: number;
+                            /** @description expired since the stats began (all workers) */
+                            expired: number;
+                            /** @description cancelled since the stats began (all workers) */
+                            cancelled: number;
+                            /** @description uncertain since the stats began (all workers) */
+                            uncertain: number;
+                            /** @description rate_limited since the stats began (all workers) */
+                            rate_limited: number;
+                            /** @description migrated since the stats began (all workers) */
+                            migrated: number;
+                            /** @description requeued since the stats began (all workers) */
+                            requeued: number;
+                            /** @description bot_updates since the stats began (all workers) */
+                            bot_updates: number;
+                            /** @description bot_duplicate_updates since the stats began (all workers) */
+                            bot_duplicate_updates: number;
+                            /** @description bot_rate_limited since the stats began (all workers) */
+                            bot_rate_limited: number;
+                        };
+                        /** @description sent / (sent + failed + dead + expired); null before any outcome */
+                        success_rate: number | null;
+                        /** @description enqueue (or send_at) to delivery, recent messages */
+                        latency_ms: {
+                            /** @description recent deliveries measured (up to 1024) */
+                            samples: number;
+                            p50: number | null;
+                            p90: number | null;
+                            p99: number | null;
+                        };
+                        rate_limiter: {
+                            /** @description TELEGRAM_RATE_LIMIT_REQUESTS */
+                            requests: number;
+                            window_ms: number;
+                            chat_interval_ms: number;
+                            group_per_minute: number;
+                            /** @description how far the global limiter's schedule runs ahead of now (0: idle) */
+                            ahead_ms: number;
+                            /** @description remaining bot-wide pause after a 429 */
+                            pause_ms: number;
+                            /** @description delivery paused by an admin (POST /api/telegram/worker/stop) */
+                            paused: boolean;
+                        };
+                        /** @description this API process's breaker and each worker's, from its heartbeat */
+                        breaker: {
+                            local: "closed" | "open" | "half-open";
+                            workers: {
+                                worker: string;
+                                state: "closed" | "open" | "half-open";
+                            }[];
+                        };
+                        workers: {
+                            live: {
+                                /** @description host:pid:random */
+                                id: string;
+                                host: string;
+                                pid: number;
+                                running: boolean;
+                                /** @description sends in progress */
+                                in_flight: number;
+                                /** @description messages delivered since it started */
+                                delivered: number;
+                                breaker: "closed" | "open" | "half-open";
+                                started_at: string;
+                                /** @description last heartbeat */
+                                seen_at: string;
+                            }[];
+                            /** @description workers whose heartbeat stopped; removed now */
+                            gone: string[];
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getPrometheusMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus exposition format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the dead-letter queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "total": 1,
+                     *       "entries": [
+                     *         {
+                     *           "id": "pQ0w2n9Zx1kY",
+                     *           "status": "dead",
+                     *           "chat_id": 123456789,
+                     *           "priority": "high",
+                     *           "attempts": 1,
+                     *           "max_attempts": 5,
+                     *           "parts": 1,
+                     *           "parts_sent": 0,
+                     *           "message_ids": [],
+                     *           "last_error": "403 Forbidden: bot was blocked by the user",
+                     *           "created_at": "2025-01-15T10:00:00.000Z",
+                     *           "updated_at": "2025-01-15T10:00:00.120Z",
+                     *           "expires_at": "2025-01-16T10:00:00.000Z",
+                     *           "dead_at": "2025-01-15T10:00:00.120Z",
+                     *           "history": [
+                     *             {
+                     *               "at": "2025-01-15T10:00:00.120Z",
+                     *               "event": "dead",
+                     *               "detail": "403 Forbidden: bot was blocked by the user"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description entries in the DLQ now */
+                        total: number;
+                        /** @description newest first; history holds every attempt's error */
+                        entries: {
+                            id: string;
+                            status: "queued" | "scheduled" | "active" | "retrying" | "sent" | "failed" | "dead" | "expired" | "cancelled" | "deleted";
+                            chat_id: number | string;
+                            /**
+                             * @description critical > high > normal > low; names in any case (HIGH), or 0 = normal, 1 = high, 2 = critical
+                             * @default normal
+                             */
+                            priority: "critical" | "high" | "normal" | "low" | string | number;
+                            /** @description attempts spent */
+                            attempts: number;
+                            max_attempts: number;
+                            /** @description Bot API calls this message is sent as */
+                            parts: number;
+                            parts_sent: number;
+                            /** @description Telegram message_id of each part delivered */
+                            message_ids: number[];
+                            last_error?: string;
+                            created_at: string;
+                            updated_at?: string;
+                            send_at?: string;
+                            expires_at: string;
+                            sent_at?: string;
+                            idempotency_key?: string;
+                            metadata?: unknown;
+                            /** @description something the sender should know, e.g. a template rendered in the default language */
+                            note?: string;
+                            history: {
+                                at: string;
+                                event: string;
+                                detail?: string;
+                            }[];
+                            /** @description when it entered the DLQ */
+                            dead_at: string;
+                        }[];
+                        next_cursor?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    clearDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The DLQ is empty */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "deleted": 15
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description messages removed */
+                        deleted: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    requeueDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description message id; a number is an index into the newest-first listing (old clients) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back in its queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pQ0w2n9Zx1kY",
+                     *       "status": "queued"
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        status: "queued";
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    requeueDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "error_contains": "chat not found"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description only messages whose last error contains this (case-insensitive) */
+                    error_contains?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was requeued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "requeued": 12,
+                     *       "remaining": 3
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description messages back in their queues */
+                        requeued: number;
+                        /** @description entries left in the DLQ */
+                        remaining: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    deleteDeadLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description message id; a number is an index into the newest-first listing (old clients) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted for good */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "pQ0w2n9Zx1kY",
+                     *       "deleted": true
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @enum {boolean} */
+                        deleted: true;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    stopWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether delivery is paused (every worker) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        paused: boolean;
+                        since?: string;
+                        by?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    startWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether delivery is paused (every worker) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        paused: boolean;
+                        since?: string;
+                        by?: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    getQueueHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Throughput, latency and DLQ over the last hour (one sample per step for the whole deployment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "step_s": 60,
+                     *       "points": [
+                     *         {
+                     *           "at": "2025-01-15T10:01:00.000Z",
+                     *           "sent_per_s": 4.2,
+                     *           "failed_per_s": 0,
+                     *           "queued_per_s": 4.3,
+                     *           "latency_p50_ms": 4,
+                     *           "latency_p99_ms": 38,
+                     *           "dlq": 2,
+                     *           "depth": 12
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description METRICS_HISTORY_STEP: seconds between samples */
+                        step_s: number;
+                        /** @description oldest first, the last hour */
+                        points: {
+                            /** @description end of the interval */
+                            at: string;
+                            /** @description deliveries per second in the interval */
+                            sent_per_s: number;
+                            /** @description failed, dead and expired per second */
+                            failed_per_s: number;
+                            /** @description messages accepted per second */
+                            queued_per_s: number;
+                            /** @description ms; null: nothing delivered in the interval */
+                            latency_p50_ms: number | null;
+                            /** @description ms; null: nothing delivered in the interval */
+                            latency_p99_ms: number | null;
+                            /** @description dead-letter queue size at the end */
+                            dlq: number;
+                            /** @description waiting, scheduled and retrying messages at the end */
+                            depth: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    setupWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description public URL of POST /api/telegram/webhook; default TELEGRAM_WEBHOOK_URL */
+                    url?: string;
+                    /** @description drop updates Telegram holds for the bot */
+                    drop_pending_updates?: boolean;
+                    /** @description update types to receive; default what the bot reads (message, callback_query, my_chat_member), or with UPDATES_FORWARD_URL every type Telegram sends by default */
+                    allowed_updates?: ("message" | "edited_message" | "channel_post" | "edited_channel_post" | "business_connection" | "business_message" | "edited_business_message" | "deleted_business_messages" | "message_reaction" | "message_reaction_count" | "inline_query" | "chosen_inline_result" | "callback_query" | "shipping_query" | "pre_checkout_query" | "purchased_paid_media" | "poll" | "poll_answer" | "my_chat_member" | "chat_member" | "chat_join_request" | "chat_boost" | "removed_chat_boost")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        ok: true;
+                        url: string;
+                        allowed_updates: string[];
+                        drop_pending_updates: boolean;
+                        /** @description config: TELEGRAM_WEBHOOK_SECRET; generated/stored: one kept in Redis and reused (never shown) */
+                        secret_source: "config" | "stored" | "generated";
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: string;
+                        message: string;
+                        details?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Default Response */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };
