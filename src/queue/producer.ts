@@ -6,7 +6,7 @@ import type { RedisClient } from '../redis/client.ts'
 import { PRIORITIES, type QueueKeys } from './keys.ts'
 import { chatKey } from '../telegram/bot-call.ts'
 import { toHash, type NewMessage } from './message.ts'
-import { cancelScript, enqueueScript } from './scripts.ts'
+import { cancelScript, enqueueScript, type EnqueueItem, type EnqueueOutcome } from './scripts.ts'
 import { guardRedis } from './errors.ts'
 import type { ReplicaAck } from '../redis/replication.ts'
 
@@ -48,32 +48,69 @@ export interface ProducerOptions {
   replicas?: ReplicaAck
 }
 
+/**
+ * Group commit: sends that arrive while the event loop is busy with other
+ * requests go to Redis together, in one enqueue.lua call, when the loop
+ * next turns (setImmediate) or when ENQUEUE_BATCH_MAX are waiting. An idle
+ * send goes alone and at once; under load one call carries many messages,
+ * which is most of what a send costs Redis and the client. Each message
+ * keeps its own outcome, and each caller's answer still waits for Redis to
+ * have its message.
+ */
+export const ENQUEUE_BATCH_MAX = 64
+
+interface Waiting { id: string, message: NewMessage, resolve: (r: EnqueueOutcome) => void, reject: (err: unknown) => void }
+
 export function createProducer (opts: ProducerOptions): Producer {
   const { redis, keys, retentionMs, replicas } = opts
+  let waiting: Waiting[] = []
+  let scheduled = false
+
+  function flush (): void {
+    scheduled = false
+    const batch = waiting
+    waiting = []
+    if (batch.length === 0) return
+    const now = Date.now()
+    const sent = guardRedis(() => enqueueScript(redis, {
+      delayed: keys.delayed,
+      seq: keys.seq,
+      wake: keys.wake,
+      stats: keys.stats,
+      log: keys.log(Math.floor(now / HOUR))
+    }, { base: keys.base, now, logTtlMs: retentionMs }, batch.map(w => item(w.id, w.message, now))))
+    sent.then(
+      outcomes => { for (const [i, w] of batch.entries()) w.resolve(outcomes[i] as EnqueueOutcome) },
+      (err: unknown) => { for (const w of batch) w.reject(err) })
+  }
+
+  function item (id: string, message: NewMessage, now: number): EnqueueItem {
+    const idem = message.idempotencyKey
+    return {
+      message: keys.msg(id),
+      queue: keys.queues[PRIORITIES.indexOf(message.priority)] as string,
+      idempotency: idem === undefined ? keys.msg(id) : keys.idem(idem),
+      id,
+      sendAt: message.sendAt ?? 0,
+      idempotencyTtlMs: idem === undefined ? 0 : message.idempotencyTtlMs ?? IDEMPOTENCY_TTL,
+      fields: toHash(message, chatKey(message.chatId), now)
+    }
+  }
+
+  function submit (id: string, message: NewMessage): Promise<EnqueueOutcome> {
+    return new Promise((resolve, reject) => {
+      waiting.push({ id, message, resolve, reject })
+      if (waiting.length >= ENQUEUE_BATCH_MAX) flush()
+      else if (!scheduled) {
+        scheduled = true
+        setImmediate(flush)
+      }
+    })
+  }
+
   return {
     async enqueue (message) {
-      const id = newMessageId()
-      const now = Date.now()
-      const chat = chatKey(message.chatId)
-      const idem = message.idempotencyKey
-      const reply = await guardRedis(() => enqueueScript(redis, {
-        message: keys.msg(id),
-        queue: keys.queues[PRIORITIES.indexOf(message.priority)] as string,
-        delayed: keys.delayed,
-        idempotency: idem === undefined ? keys.msg(id) : keys.idem(idem),
-        seq: keys.seq,
-        wake: keys.wake,
-        stats: keys.stats,
-        log: keys.log(Math.floor(now / HOUR))
-      }, {
-        base: keys.base,
-        id,
-        now,
-        sendAt: message.sendAt ?? 0,
-        idempotencyTtlMs: idem === undefined ? 0 : message.idempotencyTtlMs ?? IDEMPOTENCY_TTL,
-        logTtlMs: retentionMs,
-        fields: toHash(message, chat, now)
-      }))
+      const reply = await submit(newMessageId(), message)
       // a duplicate too: the first request may have been answered 503 by this very wait
       await replicas?.confirm()
       return { id: reply.id, duplicate: reply.outcome === 'duplicate', status: reply.status }

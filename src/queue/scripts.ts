@@ -49,33 +49,50 @@ export type OutcomeKeys = Pick<QueueKeys, 'active' | 'delayed' | 'waiting' | 'dl
 const outcomeKeys = (k: OutcomeKeys): string[] => [k.active, k.delayed, k.waiting, k.dlq, k.stats]
 const flag = (b: boolean): number => b ? 1 : 0
 
+/** The keys every message of an enqueue batch shares. */
 export interface EnqueueKeys {
-  message: string
-  queue: string
   delayed: string
-  /** the message key again when there is no idempotency key */
-  idempotency: string
   seq: string
   wake: string
   stats: string
+  /** this hour's message log */
   log: string
 }
 export interface EnqueueArgs {
   base: string
-  id: string
   now: number
+  logTtlMs: number
+}
+/** One message of an enqueue batch. */
+export interface EnqueueItem {
+  /** its hash, keys.msg(id) */
+  message: string
+  /** its priority list */
+  queue: string
+  /** keys.idem(key), or the message key again when it has none */
+  idempotency: string
+  id: string
   /** 0: now */
   sendAt: number
   /** 0: no idempotency key */
   idempotencyTtlMs: number
-  logTtlMs: number
   fields: Array<string | number>
 }
-export async function enqueueScript (redis: RedisClient, k: EnqueueKeys, a: EnqueueArgs): Promise<{ id: string, outcome: 'new' | 'duplicate', status: string }> {
-  const reply = await runScript(redis, 'enqueue',
-    [k.message, k.queue, k.delayed, k.idempotency, k.seq, k.wake, k.stats, k.log],
-    [a.id, a.now, a.sendAt, a.idempotencyTtlMs, a.logTtlMs, a.base, ...a.fields]) as [string, 'new' | 'duplicate', string]
-  return { id: reply[0], outcome: reply[1], status: reply[2] }
+export interface EnqueueOutcome { id: string, outcome: 'new' | 'duplicate', status: string }
+
+/** Stores a batch of messages in one call, in order; an outcome per message. */
+export async function enqueueScript (redis: RedisClient, k: EnqueueKeys, a: EnqueueArgs, items: EnqueueItem[]): Promise<EnqueueOutcome[]> {
+  const keys = [k.delayed, k.seq, k.wake, k.stats, k.log]
+  const args: Array<string | number> = [a.now, a.logTtlMs, a.base]
+  for (const m of items) {
+    keys.push(m.message, m.queue, m.idempotency)
+    args.push(m.id, m.sendAt, m.idempotencyTtlMs, m.fields.length)
+    for (const f of m.fields) args.push(f)
+  }
+  const reply = await runScript(redis, 'enqueue', keys, args) as string[]
+  const out: EnqueueOutcome[] = []
+  for (let i = 0; i + 2 < reply.length; i += 3) out.push({ id: reply[i] as string, outcome: reply[i + 1] as 'new' | 'duplicate', status: reply[i + 2] as string })
+  return out
 }
 
 export type ClaimKeys = OutcomeKeys & Pick<QueueKeys, 'queues' | 'rate' | 'pause' | 'paused' | 'blocked' | 'migrated' | 'broadcastsDue' | 'paidRate'>
