@@ -1,7 +1,9 @@
 // Builds the Fastify app: plugins first (errors, redis, queue, telegram,
 // auth, worker), then routes. No listen here — server.ts does that — so tests
 // build isolated instances.
-import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify'
+import type { FastifyChildLoggerFactory } from 'fastify/types/logger.js'
+import { LazyChildLogger } from './log.ts'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { LoggerOptions } from 'pino'
 import type { Config } from './config.ts'
@@ -64,6 +66,12 @@ export function loggerOptions (config: Config): LoggerOptions {
   }
 }
 
+/** request.log: created lazily (log.ts); a route's own level or serializers, or a logger that is not pino's, get the child at once. */
+export const requestLogger: FastifyChildLoggerFactory = (logger, bindings, options) =>
+  Object.keys(options).length > 0 || typeof (logger as { isLevelEnabled?: unknown }).isLevelEnabled !== 'function'
+    ? logger.child(bindings, options)
+    : new LazyChildLogger(logger as unknown as ConstructorParameters<typeof LazyChildLogger>[0], bindings, options) as unknown as FastifyBaseLogger
+
 export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
   const c = o.config
   const app = Fastify({
@@ -71,6 +79,7 @@ export async function buildApp (o: AppOptions): Promise<FastifyInstance> {
     bodyLimit: c.BODY_LIMIT,
     // per-request lines only when debugging: at 10k req/s they cost more than the request
     logController: new LogController({ disableRequestLogging: c.LOG_LEVEL !== 'debug' && c.LOG_LEVEL !== 'trace' }),
+    childLoggerFactory: requestLogger,
     forceCloseConnections: true
   }).withTypeProvider<TypeBoxTypeProvider>()
   if (o.onRoute) app.addHook('onRoute', o.onRoute)

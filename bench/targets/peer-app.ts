@@ -4,7 +4,7 @@
 // happens to the message differs: `store` (BullMQ Queue.add, or nothing).
 import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { loggerOptions } from '../../src/app.ts'
+import { loggerOptions, requestLogger } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import errors from '../../src/plugins/errors.ts'
 import validation from '../../src/plugins/validation.ts'
@@ -18,6 +18,7 @@ export async function buildPeerApp (config: Config, store: (job: PeerJob) => Pro
     logger: loggerOptions(config),
     bodyLimit: config.BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: requestLogger,
     forceCloseConnections: true
   }).withTypeProvider<TypeBoxTypeProvider>()
   await app.register(errors)
