@@ -10,17 +10,30 @@ import { toChatId, type BotCall } from './bot-call.ts'
 const MEDIA = ['photo', 'document', 'voice'] as const
 const METHOD = { photo: 'sendPhoto', document: 'sendDocument', voice: 'sendVoice' } as const
 
-/** Checks the HTML and returns the text Telegram would show. */
-function checkHtml (field: string, text: string, parseMode: string | undefined): string {
-  if (parseMode !== 'HTML') return text
+/** Checks the HTML; true when Telegram would show something other than whitespace. */
+function checkHtml (field: string, text: string, parseMode: string | undefined): boolean {
+  if (parseMode !== 'HTML') return text.trim() !== ''
   const parsed = parseTelegramHtml(text)
   if (!parsed.ok) throw InputError.field(field, `is not valid Telegram HTML: ${parsed.error}`)
-  return parsed.tokens.map(t => t.type === 'text' ? t.text : '').join('')
+  for (const t of parsed.tokens) if (t.type === 'text' && t.text.trim() !== '') return true
+  return false
+}
+
+const KINDS = ['text', ...MEDIA, 'location'] as const
+const FLAGS = ['disable_notification', 'protect_content', 'allow_paid_broadcast'] as const
+
+function textCall (common: Record<string, unknown>, body: SendBody, text: string): BotCall {
+  const params: Record<string, unknown> = { ...common, text }
+  if (body.parse_mode) params.parse_mode = body.parse_mode
+  if (body.link_preview_options) params.link_preview_options = body.link_preview_options
+  return { method: 'sendMessage', params }
 }
 
 export function composeCalls (body: SendBody): BotCall[] {
-  const kinds = (['text', ...MEDIA, 'location'] as const).filter(k => body[k] !== undefined)
-  if (kinds.length !== 1) {
+  let given = 0
+  for (const k of KINDS) if (body[k] !== undefined) given++
+  if (given !== 1) {
+    const kinds = KINDS.filter(k => body[k] !== undefined)
     throw new InputError(
       kinds.length === 0 ? 'body must have one of text, photo, document, voice, location' : `body must have only one of ${kinds.join(', ')}`,
       [{ field: 'body', message: 'exactly one of text, photo, document, voice, location' }])
@@ -32,25 +45,22 @@ export function composeCalls (body: SendBody): BotCall[] {
   const mode = body.parse_mode
   const common: Record<string, unknown> = { chat_id: chatId }
   // false is Telegram's default for these flags: not stored, not sent (~30 bytes per queued message)
-  for (const k of ['disable_notification', 'protect_content', 'allow_paid_broadcast'] as const) {
+  for (const k of FLAGS) {
     if (body[k] === true) common[k] = true
   }
   if (body.message_thread_id !== undefined) common.message_thread_id = body.message_thread_id
-  const textCall = (text: string): BotCall => ({
-    method: 'sendMessage',
-    params: { ...common, text, ...(mode ? { parse_mode: mode } : {}), ...(body.link_preview_options ? { link_preview_options: body.link_preview_options } : {}) }
-  })
 
   let calls: BotCall[]
   if (body.text !== undefined) {
     // Telegram refuses a message with nothing to show: a 400 now, not a dead letter later
-    if (checkHtml('body.text', body.text, mode).trim() === '') {
+    if (!checkHtml('body.text', body.text, mode)) {
       throw InputError.field('body.text', mode === 'HTML' ? 'is empty once the HTML tags are removed' : 'is empty or only whitespace')
     }
     // tags and entities only shorten the counted text: a raw length within the
     // limit needs no second parse to know it fits (the common case, and hot)
-    const parts = body.text.length <= TEXT_LIMIT ? [body.text] : splitText(body.text, { parseMode: mode })
-    calls = parts.map(textCall)
+    calls = body.text.length <= TEXT_LIMIT
+      ? [textCall(common, body, body.text)]
+      : splitText(body.text, { parseMode: mode }).map(part => textCall(common, body, part))
   } else if (body.location !== undefined) {
     calls = [{ method: 'sendLocation', params: { ...common, ...body.location } }]
   } else {
@@ -62,7 +72,7 @@ export function composeCalls (body: SendBody): BotCall[] {
       const { caption, followUp } = body.caption.length <= CAPTION_LIMIT ? { caption: body.caption, followUp: [] } : splitCaption(body.caption, mode)
       media.params.caption = caption
       if (mode) media.params.parse_mode = mode
-      calls.push(...followUp.map(textCall))
+      for (const part of followUp) calls.push(textCall(common, body, part))
     }
   }
   // buttons belong under the last part

@@ -99,17 +99,20 @@ function decodeAttribute (value: string): string {
   return out + value.slice(i)
 }
 
+function tagAt (input: string, begin: number): string {
+  return `at byte offset ${byteOffset(input, begin)}`
+}
+
 type OpenToken = Extract<HtmlToken, { type: 'open' }>
 type TagRead = { token: OpenToken, end: number } | { error: string }
 
 function readStartTag (input: string, begin: number): TagRead {
   const n = input.length
-  const at = (): string => `at byte offset ${byteOffset(input, begin)}`
   let i = begin + 1
   while (i < n && !isSpace(input.charCodeAt(i)) && input[i] !== '>') i++
-  if (i >= n) return { error: `Unclosed start tag ${at()}` }
+  if (i >= n) return { error: `Unclosed start tag ${tagAt(input, begin)}` }
   const name = input.slice(begin + 1, i).toLowerCase()
-  if (!ALLOWED_TAGS.has(name)) return { error: `Unsupported start tag "${name}" ${at()}` }
+  if (!ALLOWED_TAGS.has(name)) return { error: `Unsupported start tag "${name}" ${tagAt(input, begin)}` }
 
   const attrs: Record<string, string> = {}
   while (i < n && input[i] !== '>') {
@@ -119,7 +122,7 @@ function readStartTag (input: string, begin: number): TagRead {
     const attrStart = i
     while (i < n && !isSpace(input.charCodeAt(i)) && input[i] !== '=' && input[i] !== '>') i++
     const attrName = input.slice(attrStart, i).toLowerCase()
-    if (attrName.length === 0) return { error: `Empty attribute name in the tag "${name}" ${at()}` }
+    if (attrName.length === 0) return { error: `Empty attribute name in the tag "${name}" ${tagAt(input, begin)}` }
     while (i < n && isSpace(input.charCodeAt(i))) i++
     if (input[i] !== '=') {
       if (name === 'blockquote' && attrName === 'expandable') {
@@ -127,7 +130,7 @@ function readStartTag (input: string, begin: number): TagRead {
         continue
       }
       if (i >= n) break
-      return { error: `Expected equal sign in declaration of an attribute of the tag "${name}" ${at()}` }
+      return { error: `Expected equal sign in declaration of an attribute of the tag "${name}" ${tagAt(input, begin)}` }
     }
     i++
     while (i < n && isSpace(input.charCodeAt(i))) i++
@@ -135,7 +138,7 @@ function readStartTag (input: string, begin: number): TagRead {
     const quote = input[i]
     if (quote === '"' || quote === "'") {
       const close = input.indexOf(quote, i + 1)
-      if (close === -1) return { error: `Unclosed start tag ${at()}` }
+      if (close === -1) return { error: `Unclosed start tag ${tagAt(input, begin)}` }
       attrs[attrName] = decodeAttribute(input.slice(i + 1, close))
       i = close + 1
     } else {
@@ -148,17 +151,24 @@ function readStartTag (input: string, begin: number): TagRead {
       attrs[attrName] = input.slice(valueStart, i).toLowerCase()
     }
   }
-  if (i >= n) return { error: `Unclosed start tag ${at()}` }
+  if (i >= n) return { error: `Unclosed start tag ${tagAt(input, begin)}` }
 
   if (name === 'span' && attrs.class !== 'tg-spoiler') {
-    return { error: `Tag "span" must have class "tg-spoiler" ${at()}` }
+    return { error: `Tag "span" must have class "tg-spoiler" ${tagAt(input, begin)}` }
   }
   if (name === 'tg-emoji' && !/^\d+$/.test(attrs['emoji-id'] ?? '')) {
-    return { error: `Tag "tg-emoji" must have a numeric attribute "emoji-id" ${at()}` }
+    return { error: `Tag "tg-emoji" must have a numeric attribute "emoji-id" ${tagAt(input, begin)}` }
   }
   return { token: { type: 'open', name, raw: input.slice(begin, i + 1), attrs }, end: i + 1 }
 }
 
+const failed = (message: string): HtmlParse => ({ ok: false, error: ERROR_PREFIX + message })
+
+// The next '<' or '&' from lastIndex: everything before it is literal text.
+const SPECIAL = /[<&]/g
+
+// Hot: every HTML text is parsed once when it is accepted. Helpers live at
+// module level and byte offsets are computed only for an error message.
 export function parseTelegramHtml (input: string): HtmlParse {
   const tokens: HtmlToken[] = []
   const open: string[] = []
@@ -166,63 +176,60 @@ export function parseTelegramHtml (input: string): HtmlParse {
   let length = 0
   let runStart = 0
   let i = 0
-  const fail = (message: string): HtmlParse => ({ ok: false, error: ERROR_PREFIX + message })
-  const flush = (end: number): void => {
-    if (end > runStart) {
-      const run = input.slice(runStart, end)
-      tokens.push({ type: 'text', text: run, raw: run })
-      length += run.length
-    }
-  }
 
   while (i < n) {
-    const c = input.charCodeAt(i)
-    if (c === 0x26 /* & */) {
+    SPECIAL.lastIndex = i
+    const found = SPECIAL.exec(input)
+    if (found === null) break
+    i = found.index
+    if (input.charCodeAt(i) === 0x26 /* & */) {
       const read = readEntity(input, i)
       if (read === null) {
         i++
         continue
       }
-      if ('error' in read) return fail(read.error)
-      flush(i)
+      if ('error' in read) return failed(read.error)
+      if (i > runStart) length += pushRun(tokens, input, runStart, i)
       tokens.push({ type: 'text', text: read.char, raw: input.slice(i, read.end) })
       length += read.char.length
       i = runStart = read.end
       continue
     }
-    if (c !== 0x3c /* < */) {
-      i++
-      continue
-    }
-    flush(i)
+    if (i > runStart) length += pushRun(tokens, input, runStart, i)
     const begin = i
     if (input[i + 1] !== '/') {
       const read = readStartTag(input, begin)
-      if ('error' in read) return fail(read.error)
+      if ('error' in read) return failed(read.error)
       tokens.push(read.token)
       open.push(read.token.name)
       i = runStart = read.end
       continue
     }
-    const at = `at byte offset ${byteOffset(input, begin)}`
     const expected = open.at(-1)
-    if (expected === undefined) return fail(`Unexpected end tag ${at}`)
+    if (expected === undefined) return failed(`Unexpected end tag at byte offset ${byteOffset(input, begin)}`)
     i += 2
     while (i < n && !isSpace(input.charCodeAt(i)) && input[i] !== '>') i++
     const name = input.slice(begin + 2, i)
     while (i < n && isSpace(input.charCodeAt(i))) i++
-    if (input[i] !== '>') return fail(`Unclosed end tag ${at}`)
+    if (input[i] !== '>') return failed(`Unclosed end tag at byte offset ${byteOffset(input, begin)}`)
     if (name.length > 0 && name !== expected) {
-      return fail(`Unmatched end tag ${at}, expected "</${expected}>", found "</${name}>"`)
+      return failed(`Unmatched end tag at byte offset ${byteOffset(input, begin)}, expected "</${expected}>", found "</${name}>"`)
     }
     open.pop()
     tokens.push({ type: 'close', name: expected, raw: input.slice(begin, i + 1) })
     i = runStart = i + 1
   }
-  flush(n)
+  if (n > runStart) length += pushRun(tokens, input, runStart, n)
   const unclosed = open.at(-1)
-  if (unclosed !== undefined) return fail(`Can't find end tag corresponding to start tag "${unclosed}"`)
+  if (unclosed !== undefined) return failed(`Can't find end tag corresponding to start tag "${unclosed}"`)
   return { ok: true, tokens, length }
+}
+
+/** A literal run input[start, end) as a text token; returns its length. */
+function pushRun (tokens: HtmlToken[], input: string, start: number, end: number): number {
+  const run = input.slice(start, end)
+  tokens.push({ type: 'text', text: run, raw: run })
+  return run.length
 }
 
 // UTF-16 code units Telegram counts against its limits: entity-decoded, tags not counted.
