@@ -1,5 +1,7 @@
 // Summarises a V8 .cpuprofile: self time by function and by module (package
-// or src file). Usage: npx tsx bench/tools/top-profile.ts FILE [N]
+// or src file), and inclusive time of src/ functions. Usage:
+//   npx tsx bench/tools/top-profile.ts FILE [N] [SKIP_MS]
+// SKIP_MS leaves out the first samples (startup and JIT warm-up).
 import { readFileSync } from 'node:fs'
 
 interface Node { id: number, callFrame: { functionName: string, url: string, lineNumber: number }, children?: number[] }
@@ -9,8 +11,14 @@ const file = process.argv[2] as string
 const top = Number(process.argv[3] ?? 30)
 const p = JSON.parse(readFileSync(file, 'utf8')) as Profile
 const byId = new Map(p.nodes.map(n => [n.id, n]))
+const skipUs = Number(process.argv[4] ?? 0) * 1000
 const self = new Map<number, number>()
-for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i] as number, (self.get(p.samples[i] as number) ?? 0) + (p.timeDeltas[i] ?? 0))
+let at = 0
+for (let i = 0; i < p.samples.length; i++) {
+  at += p.timeDeltas[i] ?? 0
+  if (at < skipUs) continue
+  self.set(p.samples[i] as number, (self.get(p.samples[i] as number) ?? 0) + (p.timeDeltas[i] ?? 0))
+}
 const total = [...self.values()].reduce((a, b) => a + b, 0)
 
 function moduleOf (url: string): string {
@@ -58,3 +66,19 @@ console.log('\n-- attributed to the nearest library/src caller')
 for (const [k, v] of [...owner].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(v), k)
 console.log('\n-- by function (self)')
 for (const [k, v] of [...fn].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(v), k)
+
+// inclusive: a sample counts once for every distinct src/ function on its stack
+const inclusive = new Map<string, number>()
+for (const [id, us] of self) {
+  const seen = new Set<string>()
+  for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+    const cf = byId.get(cur)?.callFrame
+    if (!cf || !/\/work\/main\/(src|bench)\//.test(cf.url)) continue
+    const key = `${cf.functionName || '(anon)'} ${moduleOf(cf.url)}:${cf.lineNumber + 1}`
+    if (seen.has(key)) continue
+    seen.add(key)
+    inclusive.set(key, (inclusive.get(key) ?? 0) + us)
+  }
+}
+console.log('\n-- src functions, inclusive')
+for (const [k, v] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(v), k)
