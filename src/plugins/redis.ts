@@ -22,7 +22,9 @@ export default fp(async function redisPlugin (app: FastifyInstance, opts: { topo
     app.addHook('onClose', async () => { redis.disconnect() })
     return
   }
-  const redis = await connectRedis({ redis: opts.topology, name: 'api', log: app.log, autoPipelining: true })
+  // no auto-pipelining: the producer already sends one enqueue call per batch,
+  // and ioredis' per-tick Pipeline (every script copied onto it) cost more than it saved
+  const redis = await connectRedis({ redis: opts.topology, name: 'api', log: app.log, autoPipelining: false })
   registerScripts(redis)
   await checkServers(redis, app.log, { minReplicas: opts.minReplicas })
   app.decorate('redis', redis)
