@@ -9,10 +9,26 @@ import type { Breaker } from '../telegram/breaker.ts'
 import { TransportError } from '../transport.ts'
 import { PRIORITIES, type QueueKeys } from '../queue/keys.ts'
 
+/**
+ * The keys the lane shares with Telegram's: the records themselves (messages, chats' order,
+ * idempotency, uploads, broadcasts' records, operations), the DLQ, and what is counted or
+ * watched deployment-wide. Every other key is the lane's own (LaneKeys below): a key added to
+ * QueueKeys does not compile until it is put in one list or the other, so nothing becomes
+ * shared by accident (the broadcast recipients the outbound worker once claimed came from a
+ * key that was).
+ */
+export const SHARED_WITH_OUTBOUND = [
+  'base', 'dlq', 'stats', 'latency', 'seq', 'sentHours', 'blocked', 'blockedSince', 'migrated',
+  'msg', 'chat', 'chatWait', 'idem', 'log', 'file', 'operation',
+  'broadcasts', 'broadcast', 'broadcastInfo', 'broadcastIds', 'broadcastVariants', 'broadcastPending', 'broadcastLock', 'broadcastIdem',
+  'histogram', 'history', 'historyStep', 'alertSince', 'alertSent'
+] as const satisfies ReadonlyArray<keyof QueueKeys>
+type Shared = typeof SHARED_WITH_OUTBOUND[number]
+type LaneKeys = Pick<QueueKeys, Exclude<keyof QueueKeys, Shared>>
+
 export function outboundKeys (keys: QueueKeys): QueueKeys {
   const lane = `${keys.base}out:`
-  return {
-    ...keys,
+  const own: LaneKeys = {
     queues: PRIORITIES.map(p => `${lane}${p}`),
     active: `${lane}active`,
     delayed: `${lane}delayed`,
@@ -27,6 +43,8 @@ export function outboundKeys (keys: QueueKeys): QueueKeys {
     wake: `${lane}wake`,
     workers: `${lane}workers`
   }
+  const shared = Object.fromEntries(SHARED_WITH_OUTBOUND.map(k => [k, keys[k]])) as Pick<QueueKeys, Shared>
+  return { ...shared, ...own }
 }
 
 /**
