@@ -5,13 +5,13 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { startRelay } from '../helpers/relay.ts'
-import { redisClient, redisServer } from '../helpers/redis.ts'
+import { redisClient, redisServer, restoreKeys, type KeyDump } from '../helpers/redis.ts'
 import { startReceiver } from '../helpers/receiver.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface Fixture {
   ids: Record<string, string>
-  keys: Record<string, { type: string, value: unknown }>
+  keys: KeyDump
 }
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/e5f4737-messages.json', import.meta.url), 'utf8')) as Fixture
@@ -19,14 +19,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/e5f4737-messages.jso
 t.test('messages written by e5f4737 deliver', async t => {
   const redis = await redisServer(t)
   const client = redisClient(t, redis.url)
-  for (const [key, { type, value }] of Object.entries(fixture.keys)) {
-    if (type === 'hash') await client.hset(key, value as Record<string, string>)
-    else if (type === 'list') await client.rpush(key, ...(value as string[]))
-    else if (type === 'zset') {
-      const flat = value as string[]
-      for (let i = 0; i < flat.length; i += 2) await client.zadd(key, flat[i + 1] as string, flat[i] as string)
-    } else await client.set(key, value as string)
-  }
+  await restoreKeys(client, fixture.keys)
   const receiver = await startReceiver(t, 'delivery-events-secret-0123456789', '/all')
   const relay = await startRelay(t, { redis, env: { REDIS_PREFIX: 'old', DELIVERY_EVENTS_URL: receiver.url, DELIVERY_EVENTS_SECRET: 'delivery-events-secret-0123456789' } })
   const { emulator } = relay
