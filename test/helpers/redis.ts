@@ -28,14 +28,17 @@ export function redisClient (t: Test, url: string): Redis {
 /** A key dump as the fixture writers (fixtures/write-*.mjs beside the tests) make it: key → its type and value. */
 export type KeyDump = Record<string, { type: string, value: unknown }>
 
-/** Writes a fixture's keys back, so the current code reads records another release stored. */
+/** Writes a fixture's keys back (in one MULTI), so the current code reads records another release stored. */
 export async function restoreKeys (redis: Redis, keys: KeyDump): Promise<void> {
+  const tx = redis.multi()
   for (const [key, { type, value }] of Object.entries(keys)) {
-    if (type === 'hash') await redis.hset(key, value as Record<string, string>)
-    else if (type === 'list') await redis.rpush(key, ...(value as string[]))
+    if (type === 'hash') tx.hset(key, value as Record<string, string>)
+    else if (type === 'list') tx.rpush(key, ...(value as string[]))
+    else if (type === 'set') tx.sadd(key, ...(value as string[]))
     else if (type === 'zset') {
       const flat = value as string[]
-      for (let i = 0; i < flat.length; i += 2) await redis.zadd(key, flat[i + 1] as string, flat[i] as string)
-    } else await redis.set(key, value as string)
+      for (let i = 0; i < flat.length; i += 2) tx.zadd(key, flat[i + 1] as string, flat[i] as string)
+    } else tx.set(key, value as string)
   }
+  await tx.exec()
 }

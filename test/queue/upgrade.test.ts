@@ -4,35 +4,19 @@
 // delivered by this code, and their status reads as before.
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import type { Redis } from 'ioredis'
 import { startRelay } from '../helpers/relay.ts'
-import { redisClient, redisServer } from '../helpers/redis.ts'
+import { redisClient, redisServer, restoreKeys, type KeyDump } from '../helpers/redis.ts'
 import { waitFor } from '../helpers/wait.ts'
 
 interface Fixture {
   ids: { single: string, high: string, broadcast: string, template: string }
-  keys: Record<string, { type: 'hash' | 'list' | 'zset' | 'string' | 'set', value: unknown }>
+  keys: KeyDump
 }
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/e5f4737.json', import.meta.url), 'utf8')) as Fixture
 
-async function load (redis: Redis, f: Fixture): Promise<void> {
-  const tx = redis.multi()
-  for (const [key, { type, value }] of Object.entries(f.keys)) {
-    if (type === 'hash') tx.hset(key, value as Record<string, string>)
-    else if (type === 'list') tx.rpush(key, ...(value as string[]))
-    else if (type === 'set') tx.sadd(key, ...(value as string[]))
-    else if (type === 'string') tx.set(key, value as string)
-    else {
-      const flat = value as string[]
-      for (let i = 0; i < flat.length; i += 2) tx.zadd(key, flat[i + 1] as string, flat[i] as string)
-    }
-  }
-  await tx.exec()
-}
-
 t.test('messages and broadcasts queued by e5f4737 are delivered', async t => {
   const redis = await redisServer(t)
-  await load(redisClient(t, redis.url), fixture)
+  await restoreKeys(redisClient(t, redis.url), fixture.keys)
   const relay = await startRelay(t, { redis })
   const { emulator, call } = relay
 
