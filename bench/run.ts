@@ -11,6 +11,9 @@
 //   BENCH_DRAIN_MESSAGES=20000
 //   BENCH_SIDES=tg-relay,bullmq   only these sides (tg-relay, bullmq, bullmq-route, bare, relay-bare)
 //   BENCH_PROFILE=1    V8 CPU profiles of every target child in bench/profiles/
+//   BENCH_NODE_FLAGS="--perf-basic-prof"   extra node flags for every target child (perf record -e cpu-clock
+//                      sees true CPU time; a V8 profile also counts time the process was preempted)
+//   BENCH_DRAIN_C=5    the drain figure at this concurrency only
 import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { killAllTargets, ROOT } from './lib/child.ts'

@@ -23,9 +23,13 @@ export interface DrainRun {
   delivered: number
   cpu: CpuPerUnit
   redis_commands: ReturnType<typeof costPerMessage>
+  /** what Redis read from and wrote to its clients per message: round trips, whatever the commands */
+  redis_io: { reads_per_msg: number, writes_per_msg: number, commands_per_msg: number }
 }
 
 export const DRAIN_SIDES: LoaderSide[] = ['tg-relay', 'bullmq', 'bullmq-route']
+/** BENCH_DRAIN_C: only this concurrency (default: 16, runs times, then 5, 10 and 50 once) */
+const ONLY_C = process.env.BENCH_DRAIN_C ? Number(process.env.BENCH_DRAIN_C) : undefined
 
 export async function drainOnce (side: LoaderSide, concurrency: number, n: number, ctx: BenchContext): Promise<DrainRun> {
   const redis = await freshRedis()
@@ -37,6 +41,7 @@ export async function drainOnce (side: LoaderSide, concurrency: number, n: numbe
     const deliveries = watchDeliveries(emulator)
     await ctx.probe?.before(redis, side)
     const statsBefore = await redis.commandStats()
+    const ioBefore = await redis.info('stats')
     const target = await startSide(side, {
       role: 'worker',
       redisUrl: redis.url,
@@ -51,6 +56,8 @@ export async function drainOnce (side: LoaderSide, concurrency: number, n: numbe
       const meter = await cpuMeter([target], redis)
       await deliveries.until(n, 180_000)
       const cpu = await meter(n)
+      const ioAfter = await redis.info('stats')
+      const perMsg = (k: string) => round((Number(ioAfter[k]) - Number(ioBefore[k])) / n, 2)
       await ctx.probe?.after(redis, side, n)
       await new Promise(resolve => setTimeout(resolve, 200)) // late duplicates, if any
       const first = deliveries.times[0] as number
@@ -63,9 +70,11 @@ export async function drainOnce (side: LoaderSide, concurrency: number, n: numbe
         drain_ms: round(last - first),
         delivered: deliveries.count(),
         cpu,
-        redis_commands: costPerMessage(statsBefore, await redis.commandStats(), n)
+        redis_commands: costPerMessage(statsBefore, await redis.commandStats(), n),
+        redis_io: { reads_per_msg: perMsg('total_reads_processed'), writes_per_msg: perMsg('total_writes_processed'), commands_per_msg: perMsg('total_commands_processed') }
       }
-      ctx.log(`  drain ${side} c=${concurrency}: ${run.messages_per_s} msg/s (cpu/msg: worker ${cpu.target_us} µs, redis ${cpu.redis_us} µs, emulator ${cpu.bench_us} µs)`)
+      ctx.log(`  drain ${side} c=${concurrency}: ${run.messages_per_s} msg/s (cpu/msg: worker ${cpu.target_us} µs, redis ${cpu.redis_us} µs, emulator ${cpu.bench_us} µs; ` +
+        `redis reads ${run.redis_io.reads_per_msg}, commands ${run.redis_io.commands_per_msg} per msg)`)
       return run
     } finally {
       await target.stop()
@@ -77,7 +86,7 @@ export async function drainOnce (side: LoaderSide, concurrency: number, n: numbe
 }
 
 /** The headline concurrency `runs` times; the others once each. */
-export async function drainFigure (ctx: BenchContext, headline = 16, others: number[] = [5, 10, 50]): Promise<DrainRun[]> {
+export async function drainFigure (ctx: BenchContext, headline = ONLY_C ?? 16, others: number[] = ONLY_C !== undefined ? [] : [5, 10, 50]): Promise<DrainRun[]> {
   const n = ctx.drainMessages
   const runs: DrainRun[] = []
   for (let i = 0; i < ctx.runs; i++) {

@@ -62,6 +62,7 @@ export async function startTarget (name: string, script: string, env: Record<str
     mkdirSync(dir, { recursive: true })
     flags.push('--cpu-prof', '--cpu-prof-dir', dir)
   }
+  if (process.env.BENCH_NODE_FLAGS) flags.push(...process.env.BENCH_NODE_FLAGS.split(' '))
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production', ...env },
