@@ -58,7 +58,7 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: Worke
     app.transports.set(UPDATE_FORWARD_METHOD, forward)
   }
   const log = app.log.child({ component: 'worker' })
-  const redis = await connectRedis({ redis: opts.topology, name: 'worker', log, autoPipelining: true })
+  const redis = await connectRedis({ redis: opts.topology, name: 'worker', log, autoPipelining: false })
   // channel member operations (src/channels): invite links, ban + unban
   const channelOps = channelTransports({ breaker: app.telegram.breaker, redis, keys: app.queue.keys, retentionMs: c.MESSAGE_LOG_RETENTION * 1000 })
   for (const [method, transport] of channelOps) app.transports.set(method, transport)
