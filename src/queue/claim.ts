@@ -2,7 +2,7 @@
 // priorities, per-chat order and rate, global rate, leases).
 import type { RedisClient } from '../redis/client.ts'
 import type { QueueKeys } from './keys.ts'
-import { claimScript, type ScriptReply } from './scripts.ts'
+import { claimScript, type ClaimArgs, type ScriptReply } from './scripts.ts'
 
 export interface ClaimLimits {
   leaseMs: number
@@ -67,7 +67,8 @@ function parseClaim (reply: ScriptReply): ClaimResult {
   return { reason: String(r[0]) as ClaimResult['reason'], waitMs: Number(r[1]), jobs }
 }
 
-export async function claimJobs (redis: RedisClient, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now()): Promise<ClaimResult> {
+/** `acks`: pending acks to record first, in the same call (see AckBatcher.take) */
+export async function claimJobs (redis: RedisClient, keys: QueueKeys, l: ClaimLimits, max: number, now = Date.now(), acks?: ClaimArgs['acks']): Promise<ClaimResult> {
   return parseClaim(await claimScript(redis, keys, {
     base: keys.base,
     now,
@@ -76,6 +77,7 @@ export async function claimJobs (redis: RedisClient, keys: QueueKeys, l: ClaimLi
     scanBudget: SCAN_BUDGET,
     paidIntervalMs: l.paidIntervalMs ?? l.globalIntervalMs,
     paidBurstMs: l.paidBurstMs ?? l.globalBurstMs,
-    logTtlMs: l.logTtlMs ?? DEFAULT_LOG_TTL_MS
+    logTtlMs: l.logTtlMs ?? DEFAULT_LOG_TTL_MS,
+    ...(acks !== undefined ? { acks } : {})
   }))
 }

@@ -16,7 +16,7 @@ import { isUploadRef } from './message.ts'
 import { createOutcomes } from './outcomes.ts'
 import { decideFailure, type Transition } from './decide-failure.ts'
 import { createOutageRefunds } from './outage-refunds.ts'
-import { claimJobs, type ClaimLimits, type Job } from './claim.ts'
+import { claimJobs, type ClaimLimits, type ClaimResult, type Job } from './claim.ts'
 import { isRedisUnavailable } from './errors.ts'
 import { HEARTBEAT_MS } from './heartbeats.ts'
 import { sleep } from '../sleep.ts'
@@ -106,9 +106,20 @@ export function createWorker (o: WorkerOptions): Worker {
     paidBurstMs: pBurst,
     logTtlMs: o.retentionMs
   }
-  const claim = (max: number) => claimJobs(redis, keys, limits, max)
-
   const outcomes = createOutcomes({ redis, keys, log, leaseMs, retentionMs: o.retentionMs })
+
+  // the acks pending now ride along: one round trip records them and claims
+  async function claim (max: number): Promise<ClaimResult> {
+    const taken = outcomes.takeAcks()
+    try {
+      const result = await claimJobs(redis, keys, limits, max, Date.now(), taken)
+      taken?.recorded()
+      return result
+    } catch (err) {
+      taken?.failed()
+      throw err
+    }
+  }
   const { retry, dead } = outcomes
 
   async function onFailure (job: Job, err: unknown, viaTransport: boolean): Promise<void> {

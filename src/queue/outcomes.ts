@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts'
 import type { Job } from './claim.ts'
 import type { QueueKeys } from './keys.ts'
 import { ackScript, deadScript, retryScript, type ScriptReply } from './scripts.ts'
-import { createAckBatcher } from './ack-batcher.ts'
+import { createAckBatcher, type TakenAcks } from './ack-batcher.ts'
 import { isRedisUnavailable } from './errors.ts'
 
 export interface RetryOutcome { delayMs: number, error: string, spend: boolean, pauseMs?: number, stat?: string }
@@ -16,6 +16,8 @@ export interface DeadOutcome { block?: boolean, spend: boolean, stat?: string }
 export interface Outcomes {
   /** batched with the acks of the next couple of milliseconds */
   ack (job: Job, messageId: string): Promise<void>
+  /** the pending acks, for the next claim to record in its own call */
+  takeAcks (): TakenAcks | undefined
   retry (job: Job, a: RetryOutcome): Promise<void>
   dead (job: Job, reason: string, a: DeadOutcome): Promise<void>
   /**
@@ -56,6 +58,7 @@ export function createOutcomes (o: { redis: RedisClient, keys: QueueKeys, log: L
 
   return {
     ack: acks.ack,
+    takeAcks: acks.take,
 
     retry: (job, a) => record(job, 'retry', () => retryScript(redis, keys, {
       base: keys.base, id: job.id, now: Date.now(), delayMs: a.delayMs, error: a.error, spend: a.spend, pauseMs: a.pauseMs ?? 0, part: job.part, stat: a.stat ?? ''

@@ -95,7 +95,7 @@ export async function enqueueScript (redis: RedisClient, k: EnqueueKeys, a: Enqu
   return out
 }
 
-export type ClaimKeys = OutcomeKeys & Pick<QueueKeys, 'queues' | 'rate' | 'pause' | 'paused' | 'blocked' | 'migrated' | 'broadcastsDue' | 'paidRate'>
+export type ClaimKeys = OutcomeKeys & Pick<QueueKeys, 'queues' | 'rate' | 'pause' | 'paused' | 'blocked' | 'migrated' | 'broadcastsDue' | 'paidRate'> & AckKeys
 export interface ClaimArgs {
   base: string
   now: number
@@ -112,16 +112,25 @@ export interface ClaimArgs {
   paidBurstMs: number
   /** message log ttl for broadcast recipients claim makes messages of */
   logTtlMs: number
+  /** acks handed over with the claim, done first as ackScript does them (retentionMs: how long a sent message is kept) */
+  acks?: Pick<AckArgs, 'acks' | 'retentionMs'>
 }
 /** The raw reply; claim.ts parses it. */
 export async function claimScript (redis: RedisClient, k: ClaimKeys, a: ClaimArgs): Promise<ScriptReply> {
-  return await runScript(redis, 'claim', [
+  const keys = [
     ...k.queues, k.active, k.delayed, k.waiting, k.dlq, k.rate, k.pause, k.paused, k.blocked, k.migrated, k.stats,
     k.broadcastsDue, k.paidRate
-  ], [
+  ]
+  const args: Array<string | number> = [
     a.base, a.now, a.max, a.leaseMs, a.globalIntervalMs, a.globalBurstMs, a.chatIntervalMs, a.groupIntervalMs, a.scanBudget,
     a.paidIntervalMs, a.paidBurstMs, a.logTtlMs
-  ])
+  ]
+  if (a.acks !== undefined && a.acks.acks.length > 0) {
+    keys.push(k.latency, ...(k.sentHours !== undefined ? [k.sentHours] : []))
+    args.push(a.acks.retentionMs)
+    for (const x of a.acks.acks) args.push(x.id, x.part, x.messageId)
+  }
+  return await runScript(redis, 'claim', keys, args)
 }
 
 export type AckKeys = OutcomeKeys & Pick<QueueKeys, 'latency'> & Partial<Pick<QueueKeys, 'sentHours'>>

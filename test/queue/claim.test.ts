@@ -198,6 +198,37 @@ t.test('queue scripts', async t => {
     t.equal(await redis.zcard(keys.active), 0)
   })
 
+  t.test('a claim records the acks handed to it first, as ack.lua would', async t => {
+    const { keys, producer } = fresh()
+    const a = await producer.enqueue(msg(92, 'a'))
+    const a2 = await producer.enqueue(msg(92, 'a2'))
+    const calls = [1, 2].map(i => ({ method: 'sendMessage', params: { chat_id: 93, text: `part${i}` } }))
+    const b = await producer.enqueue({ ...msg(93, ''), calls })
+    const first = await claimJobs(redis, keys, limits, 5)
+    t.same(first.jobs.map(j => j.id), [a.id, b.id], 'a2 waits behind a')
+    const hour = Math.floor(Date.now() / HOUR)
+    const sentBefore = Number(await redis.hget(keys.stats, 'sent') ?? 0)
+    const recorded: string[] = []
+    const r = await claimJobs(redis, keys, limits, 5, Date.now(), {
+      retentionMs: HOUR,
+      acks: [{ id: a.id, part: 0, messageId: '21' }, { id: b.id, part: 0, messageId: '22' }, { id: 'unknown', part: 0, messageId: '23' }]
+    })
+    recorded.push(...r.jobs.map(j => `${j.id}:${j.part}`))
+    t.same(recorded.sort(), [`${a2.id}:0`, `${b.id}:1`].sort(), 'the chats the acks freed are claimed in the same call')
+    t.equal(await redis.hget(keys.msg(a.id), 's'), 'sent')
+    t.equal(await redis.hget(keys.msg(a.id), 'r'), '21')
+    t.ok(Number(await redis.pttl(keys.msg(a.id))) > 0, 'a sent message expires after the retention')
+    t.equal(await redis.hget(keys.msg(b.id), 'r'), '22', 'the first part is recorded, the message goes on')
+    t.equal(Number(await redis.hget(keys.stats, 'sent')), sentBefore + 1)
+    t.equal(await redis.hget(keys.sentHours, String(hour)), '1')
+    t.equal(await redis.llen(keys.latency), 1)
+    t.equal(await redis.zscore(keys.active, a.id), null)
+    t.equal(await ack(keys, a.id), 'stale', 'the ack is not done twice')
+    // the previous call shape (16 keys, 12 arguments) still claims without acks
+    const c = await producer.enqueue(msg(94, 'c'))
+    t.same((await claimJobs(redis, keys, limits, 5)).jobs.map(j => j.id), [c.id])
+  })
+
   t.test('admin pause stops claiming; the flag is shared through Redis', async t => {
     const { keys, producer } = fresh()
     await producer.enqueue(msg(16, 'x'))

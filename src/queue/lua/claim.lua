@@ -21,7 +21,12 @@
   ARGV[7] chat interval ms  ARGV[8] group interval ms  ARGV[9] scan budget
   ARGV[10] paid interval ms (0: unlimited)  ARGV[11] paid burst tolerance ms
   ARGV[12] message log ttl ms (for broadcast recipients made messages here)
-  Older callers pass 14 keys and 9 args: no broadcasts of the new form, no paid rate.
+  Acks handed over with the claim (the worker's pending ones: one round trip
+  for both), done first, as ack.lua does them (includes/ack.lua):
+  KEYS[17] latency list  KEYS[18] sends per hour hash
+  ARGV[13] retention ms  ARGV[14..] triples: message id, part index sent, Telegram message_id
+  Older callers pass 14 keys and 9 args: no broadcasts of the new form, no paid rate;
+  or 16 keys and 12 args: no acks.
   Returns { reason, waitMs, n, then n times: id, parts JSON, part index,
             attempts, max attempts, chat, target chat or '', expires at, queued at,
             own backoff or '', own timeout ms or '' }
@@ -32,7 +37,8 @@ local K = {
   base = ARGV[1], queues = { KEYS[1], KEYS[2], KEYS[3], KEYS[4] },
   active = KEYS[5], delayed = KEYS[6], waiting = KEYS[7], dlq = KEYS[8],
   rate = KEYS[9], pause = KEYS[10], paused = KEYS[11], blocked = KEYS[12],
-  migrated = KEYS[13], stats = KEYS[14], due = KEYS[15], paidRate = KEYS[16]
+  migrated = KEYS[13], stats = KEYS[14], due = KEYS[15], paidRate = KEYS[16],
+  latency = KEYS[17], hours = KEYS[18]
 }
 local base = K.base
 -- @include events
@@ -43,6 +49,10 @@ local gInterval, gBurst = tonumber(ARGV[5]), tonumber(ARGV[6])
 local chatInterval, groupInterval = tonumber(ARGV[7]), tonumber(ARGV[8])
 local budget = tonumber(ARGV[9])
 local pInterval, pBurst = tonumber(ARGV[10] or ARGV[5]), tonumber(ARGV[11] or ARGV[6])
+
+-- 0. the acks handed over with this claim: the chats they free can be claimed below
+-- @include ack
+if K.latency and #ARGV >= 16 then ackAll(K, now, ARGV[13], 14) end
 
 -- Redis does not roll a script back: nothing below may fail after a write.
 -- Fields are read defensively; a record too broken to route is dead-lettered.
@@ -99,6 +109,9 @@ if pauseMs > 0 then return { 'pause', pauseMs, 0 } end
 
 -- 4. claim
 local out, n, reason, waitMs = {}, 0, 'empty', -1
+-- most bots have no blocked or migrated chat: then no lookup per message
+local anyBlocked = redis.call('EXISTS', K.blocked) == 1
+local anyMigrated = redis.call('EXISTS', K.migrated) == 1
 local p = 1
 while p <= 4 and n < want and budget > 0 do
   local id = redis.call('LPOP', K.queues[p])
@@ -107,13 +120,14 @@ while p <= 4 and n < want and budget > 0 do
   else
     budget = budget - 1
     local mk = base .. 'm:' .. id
-    local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x', 'pb')
+    -- what routing needs (1-5) and what the worker gets (6-13), in one read
+    local h = redis.call('HMGET', mk, 's', 'c', 'sq', 'x', 'pb', 'p', 'i', 'a', 'ma', 't', 'sa', 'bo', 'to')
     -- anything not 'queued' (cancelled, sent, dead) is a stale entry: drop it
     if h[1] == 'queued' and not h[2] then
       deadLetter(K, id, mk, now, 'dead', 'poison: the stored message has no chat')
     elseif h[1] == 'queued' then
       local chat, seq = h[2], tonumber(h[3]) or 0
-      local blocked = redis.call('HGET', K.blocked, chat)
+      local blocked = anyBlocked and redis.call('HGET', K.blocked, chat)
       if (tonumber(h[4]) or 0) <= now then
         deadLetter(K, id, mk, now, 'expired', 'expired before it could be delivered')
       elseif blocked then
@@ -153,19 +167,18 @@ while p <= 4 and n < want and budget > 0 do
           redis.call('PERSIST', ck)
           redis.call('HSET', mk, 's', 'active', 'u', now)
           redis.call('ZADD', K.active, now + lease, id)
-          local d = redis.call('HMGET', mk, 'p', 'i', 'a', 'ma', 'x', 't', 'sa', 'bo', 'to')
-          local target = redis.call('HGET', K.migrated, chat) or ''
+          local target = anyMigrated and redis.call('HGET', K.migrated, chat) or ''
           out[#out + 1] = id
-          out[#out + 1] = d[1] or ''
-          out[#out + 1] = d[2] or '0'
-          out[#out + 1] = d[3] or '0'
-          out[#out + 1] = d[4] or '1'
+          out[#out + 1] = h[6] or ''
+          out[#out + 1] = h[7] or '0'
+          out[#out + 1] = h[8] or '0'
+          out[#out + 1] = h[9] or '1'
           out[#out + 1] = chat
           out[#out + 1] = target
-          out[#out + 1] = d[5] or '0'
-          out[#out + 1] = d[7] or d[6] or '0'
-          out[#out + 1] = d[8] or ''
-          out[#out + 1] = d[9] or ''
+          out[#out + 1] = h[4] or '0'
+          out[#out + 1] = h[11] or h[10] or '0'
+          out[#out + 1] = h[12] or ''
+          out[#out + 1] = h[13] or ''
           n = n + 1
         end
       end
