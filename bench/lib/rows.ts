@@ -68,8 +68,9 @@ export function buildRows (results: Results, ctx: Pick<BenchContext, 'drainMessa
     rows.push(row({ figure: 'Redis bytes per pending broadcast recipient', ours: b('tg-relay'), peer: b('bullmq'), peerName: 'BullMQ addBulk', target: '≤ 150 B', check: o => o <= 150 }))
   }
   if (paid) {
-    rows.push(row({ figure: `allow_paid_broadcast, msg/s over ${paid.seconds} s`, ours: [paid.messages_per_s], cpu: { ours: [paid.cpu.target_us + paid.cpu.redis_us] }, target: '≥ 970', check: o => o >= 970, digits: 1 }))
+    rows.push(row({ figure: `allow_paid_broadcast, msg/s over ${paid.seconds} s (warm)`, ours: [paid.messages_per_s], cpu: { ours: [paid.cpu.target_us + paid.cpu.redis_us] }, target: '≥ 970', check: o => o >= 970, digits: 1 }))
     rows.push(row({ figure: 'allow_paid_broadcast: 429s received', ours: [paid.too_many_requests], target: '0', check: o => o === 0 }))
+    if (paid.cold_first_second !== undefined) rows.push(row({ figure: 'allow_paid_broadcast: msgs in a just-started process\'s first second', ours: [paid.cold_first_second], target: '(warm-up)' }))
   }
   if (limits) {
     rows.push(row({ figure: `Limits on: msg/s sustained ${limits.seconds} s`, ours: [limits.messages_per_s], target: '≥ 29.1 (97% of 30)', check: o => o >= 29.1, digits: 2 }))
