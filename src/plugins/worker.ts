@@ -58,6 +58,8 @@ export default fp(async function workerPlugin (app: FastifyInstance, opts: Worke
     app.transports.set(UPDATE_FORWARD_METHOD, forward)
   }
   const log = app.log.child({ component: 'worker' })
+  // no auto-pipelining: the loop makes one script call at a time (acks ride on the claims),
+  // and a call alone in an auto-pipeline costs about twice the CPU (bench/tools/script-call-cost.ts)
   const redis = await connectRedis({ redis: opts.topology, name: 'worker', log, autoPipelining: false })
   // channel member operations (src/channels): invite links, ban + unban
   const channelOps = channelTransports({ breaker: app.telegram.breaker, redis, keys: app.queue.keys, retentionMs: c.MESSAGE_LOG_RETENTION * 1000 })
